@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Hearth.Protocol.Errors;
+using Hearth.Protocol.Images;
+using Hearth.Protocol.Workspaces;
+
+namespace Hearth.Protocol.Json;
+
+/// <summary>Source-generated JSON for every wire type: snake_case names, nulls omitted.</summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    NumberHandling = JsonNumberHandling.AllowReadingFromString)]
+[JsonSerializable(typeof(Workspace))]
+[JsonSerializable(typeof(WorkspaceResponse))]
+[JsonSerializable(typeof(WorkspaceListResponse))]
+[JsonSerializable(typeof(WorkspaceDetailsResponse))]
+[JsonSerializable(typeof(ResourcesResponse))]
+[JsonSerializable(typeof(LifecycleResponse))]
+[JsonSerializable(typeof(SuccessResponse))]
+[JsonSerializable(typeof(QuotaResponse))]
+[JsonSerializable(typeof(HealthResponse))]
+[JsonSerializable(typeof(CreateWorkspaceRequest))]
+[JsonSerializable(typeof(UpdateWorkspaceRequest))]
+[JsonSerializable(typeof(UpdateResourcesRequest))]
+[JsonSerializable(typeof(ImagesResponse))]
+[JsonSerializable(typeof(ErrorEnvelope))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+[JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(long))]
+[JsonSerializable(typeof(int))]
+[JsonSerializable(typeof(bool))]
+[JsonSerializable(typeof(double))]
+public sealed partial class HearthJsonContext : JsonSerializerContext
+{
+}
+
+/// <summary>The options every Hearth component uses on the wire.</summary>
+public static class HearthJson
+{
+    /// <summary>Options backed by <see cref="HearthJsonContext"/>.</summary>
+    public static JsonSerializerOptions Options => HearthJsonContext.Default.Options;
+}
