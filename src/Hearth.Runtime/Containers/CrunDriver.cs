@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using Hearth.Runtime.Disks;
+using Hearth.Runtime.Processes;
+using Microsoft.Extensions.Logging;
+
+namespace Hearth.Runtime.Containers;
+
+/// <summary>
+/// The <c>container</c> tier: each workspace is a crun container in its own user, pid, mount,
+/// network, uts, ipc and cgroup namespaces, on an overlay of the image over its own ext4 disk.
+/// </summary>
+internal sealed partial class CrunDriver(
+    DriverOptions options, IProcessRunner processes, ILogger<CrunDriver> logger) : IWorkspaceDriver
+{
+    private readonly CrunCli crun = new(processes, options);
+    private readonly DiskImage disks = new(processes);
+    private readonly Cgroups.Cgroups cgroups = new(options.CgroupParent);
+
+    private WorkspacePaths PathsOf(string id) => new(options, id);
+
+    public async Task CreateAsync(WorkspaceSpec spec, CancellationToken cancellationToken = default)
+    {
+        var paths = PathsOf(spec.Id);
+        Directory.CreateDirectory(paths.Root);
+        await disks.CreateAsync(paths.Disk, spec.DiskSizeMb, spec.UidBase, cancellationToken);
+        await StartAsync(spec, cancellationToken);
+    }
+
+    public async Task StartAsync(WorkspaceSpec spec, CancellationToken cancellationToken = default)
+    {
+        var paths = PathsOf(spec.Id);
+        var clock = Stopwatch.StartNew();
+        // Whatever a crash left (a dead container, stale mounts) goes first, so start is repeatable.
+        await crun.DeleteAsync(spec.Id, cancellationToken);
+        MountStack.Unmount(paths);
+        if (!File.Exists(paths.Disk))
+            throw new RuntimeException("disk_missing", $"the disk of {spec.Id} is missing ({paths.Disk})");
+        await disks.GrowAsync(paths.Disk, spec.DiskSizeMb, cancellationToken);
+
+        await MountStack.MountAsync(paths, spec.ImageRootfs, spec.UidBase, options.UidRangeSize, cancellationToken);
+        try
+        {
+            Directory.CreateDirectory(paths.Bundle);
+            await File.WriteAllTextAsync(paths.Config,
+                OciSpec.Render(spec, paths, options, cgroups.SwapAccounting), cancellationToken);
+            await crun.RunDetachedAsync(spec.Id, paths.Bundle, paths.ConsoleLog, cancellationToken);
+        }
+        catch
+        {
+            await crun.DeleteAsync(spec.Id, CancellationToken.None);
+            MountStack.Unmount(paths);
+            throw;
+        }
+        LogStarted(spec.Id, clock.Elapsed.TotalMilliseconds);
+    }
+
+    public async Task StopAsync(string id, TimeSpan grace, CancellationToken cancellationToken = default)
+    {
+        var state = await crun.StateAsync(id, cancellationToken);
+        if (state is { Status: ContainerStatus.Paused })
+            await crun.ResumeAsync(id, cancellationToken); // a frozen init cannot act on SIGTERM
+        if (state is { Status: ContainerStatus.Running or ContainerStatus.Paused })
+        {
+            await crun.KillAsync(id, "TERM", cancellationToken);
+            var deadline = Stopwatch.StartNew();
+            while (deadline.Elapsed < grace && await crun.StateAsync(id, cancellationToken) is { Status: ContainerStatus.Running })
+                await Task.Delay(20, cancellationToken);
+        }
+        // delete --force sends SIGKILL to whatever is left and removes the cgroups.
+        await crun.DeleteAsync(id, cancellationToken);
+        MountStack.Unmount(PathsOf(id));
+    }
+
+    public Task PauseAsync(string id, CancellationToken cancellationToken = default) => crun.PauseAsync(id, cancellationToken);
+
+    public Task ResumeAsync(string id, CancellationToken cancellationToken = default) => crun.ResumeAsync(id, cancellationToken);
+
+    public Task UpdateLimitsAsync(string id, ResourceLimits limits, CancellationToken cancellationToken = default)
+    {
+        var memory = (limits.MemoryMb * 1024L * 1024L).ToString();
+        List<string> flags =
+        [
+            $"--cpu-period={OciSpec.CpuPeriodMicros}",
+            $"--cpu-quota={limits.Cpus * OciSpec.CpuPeriodMicros}",
+            $"--pids-limit={limits.PidsLimit}",
+        ];
+        // cgroup v1 refuses a memory limit above memory+swap and the reverse, so both move together;
+        // crun writes them in the order that works for growing and for shrinking.
+        flags.Add($"--memory={memory}");
+        if (cgroups.SwapAccounting) flags.Add($"--memory-swap={memory}");
+        return crun.UpdateAsync(id, flags, cancellationToken);
+    }
+
+    public async Task DestroyAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var paths = PathsOf(id);
+        await crun.DeleteAsync(id, cancellationToken);
+        MountStack.Unmount(paths);
+        File.Delete(paths.Disk);
+        if (Directory.Exists(paths.Root))
+            Directory.Delete(paths.Root, recursive: true);
+        cgroups.RemoveLeftovers(id);
+    }
+
+    public async Task<WorkspaceRuntimeState> InspectAsync(string id, CancellationToken cancellationToken = default)
+    {
+        var state = await crun.StateAsync(id, cancellationToken);
+        return new WorkspaceRuntimeState(state?.Status ?? ContainerStatus.Absent, state?.Pid, cgroups.OomKills(id));
+    }
+
+    public async Task<IReadOnlyCollection<string>> ListTracesAsync(CancellationToken cancellationToken = default)
+    {
+        var ids = new HashSet<string>(await crun.ListAsync(cancellationToken));
+        var workspaces = Path.Combine(options.DataDir, "workspaces");
+        if (Directory.Exists(workspaces))
+            ids.UnionWith(Directory.EnumerateDirectories(workspaces).Select(Path.GetFileName)!);
+        if (Directory.Exists(options.DiskPoolDir))
+            ids.UnionWith(Directory.EnumerateFiles(options.DiskPoolDir, "*.ext4").Select(Path.GetFileNameWithoutExtension)!);
+        return ids;
+    }
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "workspace {Id} started in {Milliseconds:0.0} ms")]
+    private partial void LogStarted(string id, double milliseconds);
+}

@@ -1,0 +1,127 @@
+using System.Text.Json.Nodes;
+
+namespace Hearth.Runtime.Containers;
+
+/// <summary>
+/// Renders the OCI runtime config (config.json) of a workspace. Starts from what `crun spec`
+/// generates and tightens it: a private user namespace, cgroup limits, the agent at /.hearth.
+/// </summary>
+internal static class OciSpec
+{
+    /// <summary>Docker's default capability set (moby/oci/caps/defaults.go).</summary>
+    private static readonly string[] Capabilities =
+    [
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW",
+        "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
+        "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE",
+    ];
+
+    private static readonly string[] MaskedPaths =
+    [
+        "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
+        "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+        "/sys/firmware", "/sys/fs/selinux", "/sys/dev/block",
+    ];
+
+    private static readonly string[] ReadonlyPaths =
+    [
+        "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger",
+    ];
+
+    public const long CpuPeriodMicros = 100_000;
+
+    public static string Render(WorkspaceSpec spec, WorkspacePaths paths, DriverOptions options, bool memorySwapSupported)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+            ["HOME"] = "/root",
+            ["TERM"] = "xterm",
+            ["HOSTNAME"] = spec.Hostname,
+            ["HEARTH_WORKSPACE_ID"] = spec.Id,
+        };
+        foreach (var (key, value) in spec.Env)
+            env[key] = value;
+
+        // The agent runs through its own loader and libraries, so it starts in any image.
+        var args = new JsonArray("/.hearth/lib/ld-linux-x86-64.so.2", "--library-path", "/.hearth/lib",
+            "/.hearth/bin/hearth-agent", "init");
+        if (spec.Cmd.Count > 0)
+        {
+            args.Add("--");
+            foreach (var part in spec.Cmd) args.Add(part);
+        }
+
+        var memoryBytes = spec.Limits.MemoryMb * 1024L * 1024L;
+        var memory = new JsonObject { ["limit"] = memoryBytes };
+        if (memorySwapSupported) memory["swap"] = memoryBytes; // memory+swap = memory: no swap at all
+        var idMap = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = spec.UidBase, ["size"] = options.UidRangeSize });
+
+        var config = new JsonObject
+        {
+            ["ociVersion"] = "1.0.2",
+            ["process"] = new JsonObject
+            {
+                ["terminal"] = false,
+                ["user"] = new JsonObject { ["uid"] = 0, ["gid"] = 0 },
+                ["args"] = args,
+                ["env"] = new JsonArray(env.Select(kv => (JsonNode)JsonValue.Create($"{kv.Key}={kv.Value}")!).ToArray()),
+                ["cwd"] = "/",
+                ["capabilities"] = new JsonObject
+                {
+                    ["bounding"] = Strings(Capabilities),
+                    ["effective"] = Strings(Capabilities),
+                    ["permitted"] = Strings(Capabilities),
+                },
+                ["rlimits"] = new JsonArray(new JsonObject { ["type"] = "RLIMIT_NOFILE", ["hard"] = 65536, ["soft"] = 65536 }),
+                ["noNewPrivileges"] = false,
+            },
+            ["root"] = new JsonObject { ["path"] = paths.Rootfs, ["readonly"] = false },
+            ["hostname"] = spec.Hostname,
+            ["mounts"] = Mounts(options),
+            ["linux"] = new JsonObject
+            {
+                ["uidMappings"] = idMap,
+                ["gidMappings"] = idMap.DeepClone(),
+                ["namespaces"] = new JsonArray(new[] { "pid", "network", "ipc", "uts", "mount", "user", "cgroup" }
+                    .Select(ns => (JsonNode)new JsonObject { ["type"] = ns }).ToArray()),
+                ["resources"] = new JsonObject
+                {
+                    ["devices"] = new JsonArray(new JsonObject { ["allow"] = false, ["access"] = "rwm" }),
+                    ["memory"] = memory,
+                    ["cpu"] = new JsonObject { ["quota"] = spec.Limits.Cpus * CpuPeriodMicros, ["period"] = CpuPeriodMicros },
+                    ["pids"] = new JsonObject { ["limit"] = spec.Limits.PidsLimit },
+                },
+                ["cgroupsPath"] = $"/{options.CgroupParent}/{spec.Id}",
+                ["maskedPaths"] = Strings(MaskedPaths),
+                ["readonlyPaths"] = Strings(ReadonlyPaths),
+            },
+        };
+        return config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
+    }
+
+    private static JsonArray Mounts(DriverOptions options) =>
+    [
+        Mount("/proc", "proc", "proc", []),
+        Mount("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),
+        Mount("/dev/pts", "devpts", "devpts", ["nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5"]),
+        Mount("/dev/shm", "tmpfs", "shm", ["nosuid", "noexec", "nodev", "mode=1777", "size=65536k"]),
+        Mount("/dev/mqueue", "mqueue", "mqueue", ["nosuid", "noexec", "nodev"]),
+        // The container owns its network namespace, so it may mount a sysfs of its own; read-only.
+        Mount("/sys", "sysfs", "sysfs", ["nosuid", "noexec", "nodev", "ro"]),
+        // With the cgroup namespace this shows the workspace its own cgroups and limits.
+        Mount("/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", "ro"]),
+        Mount("/.hearth", "none", options.AgentDir, ["rbind", "ro", "nosuid", "nodev"]),
+    ];
+
+    private static JsonObject Mount(string destination, string type, string source, string[] mountOptions) => new()
+    {
+        ["destination"] = destination,
+        ["type"] = type,
+        ["source"] = source,
+        ["options"] = Strings(mountOptions),
+    };
+
+    private static JsonArray Strings(IEnumerable<string> values) =>
+        new(values.Select(v => (JsonNode)JsonValue.Create(v)!).ToArray());
+}

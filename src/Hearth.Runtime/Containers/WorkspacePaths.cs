@@ -1,0 +1,20 @@
+namespace Hearth.Runtime.Containers;
+
+/// <summary>Where one workspace's pieces live on the host.</summary>
+internal sealed class WorkspacePaths(DriverOptions options, string id)
+{
+    public string Id { get; } = id;
+    public string Root { get; } = Path.Combine(options.DataDir, "workspaces", id);
+    public string Disk => Path.Combine(options.DiskPoolDir, Id + ".ext4");
+    public string Bundle => Path.Combine(Root, "bundle");
+    public string Config => Path.Combine(Bundle, "config.json");
+    /// <summary>Where the ext4 disk is mounted; holds <c>upper/</c> and <c>work/</c>.</summary>
+    public string DiskMount => Path.Combine(Root, "disk");
+    public string Upper => Path.Combine(DiskMount, "upper");
+    public string Work => Path.Combine(DiskMount, "work");
+    /// <summary>The idmapped, read-only view of the image rootfs.</summary>
+    public string Lower => Path.Combine(Root, "lower");
+    /// <summary>The overlay that is the container's root.</summary>
+    public string Rootfs => Path.Combine(Root, "rootfs");
+    public string ConsoleLog => Path.Combine(Root, "console.log");
+}
