@@ -27,6 +27,9 @@ internal interface IWorkspaceDriver
     /// <summary>Removes every trace: container, cgroups, mounts, loop device, disk and folder.</summary>
     Task DestroyAsync(string id, CancellationToken cancellationToken = default);
 
+    /// <summary>Processes the OOM killer ended in the workspace since it last started; a cheap file read.</summary>
+    long ReadOomKills(string id);
+
     Task<WorkspaceRuntimeState> InspectAsync(string id, CancellationToken cancellationToken = default);
 
     /// <summary>Ids of every workspace that has anything on this host (for the orphan sweep).</summary>

@@ -36,6 +36,7 @@ public sealed record WorkspaceInfo
     public bool UserRequestedStop { get; init; }
     public bool Ready { get; init; }
     /// <summary>Private address; null until the workspace has a network.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? InternalIp { get; init; }
     /// <summary>Processes the kernel's OOM killer ended inside the workspace since it last started.</summary>
     public long OomKills { get; init; }
@@ -93,6 +94,7 @@ public sealed record WorkspaceLifecycle
 /// <summary>The network facts of a workspace; filled once networking exists.</summary>
 public sealed record WorkspaceNetwork
 {
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? Ip { get; init; }
 }
 
@@ -114,5 +116,5 @@ public sealed record WorkspaceConfig
 
     /// <summary>Fields Hearth does not act on yet, kept as given.</summary>
     [JsonExtensionData]
-    public Dictionary<string, System.Text.Json.JsonElement>? Extra { get; init; }
+    public Dictionary<string, System.Text.Json.JsonElement>? Extra { get; set; }
 }

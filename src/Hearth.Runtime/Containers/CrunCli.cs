@@ -13,14 +13,22 @@ internal sealed class CrunCli(IProcessRunner processes, DriverOptions options)
     /// <paramref name="consoleLog"/>: crun passes its own stdio to the container, and a pipe
     /// back to us would stay open for the container's whole life.
     /// </summary>
-    public Task RunDetachedAsync(string id, string bundle, string consoleLog, CancellationToken cancellationToken = default) =>
-        processes.RunCheckedAsync(new ProcessRequest("/bin/sh",
+    public async Task RunDetachedAsync(string id, string bundle, string consoleLog, CancellationToken cancellationToken = default)
+    {
+        var result = await processes.RunAsync(new ProcessRequest("/bin/sh",
             ["-c", "exec \"$0\" \"$@\" </dev/null >>\"$HEARTH_CONSOLE\" 2>&1",
              options.CrunPath, .. Global, "run", "--detach", "--bundle", bundle, id])
         {
             Environment = new Dictionary<string, string> { ["HEARTH_CONSOLE"] = consoleLog },
             Timeout = TimeSpan.FromSeconds(30),
         }, cancellationToken);
+        if (!result.Succeeded)
+        {
+            // crun reports why on the stdio it shares with the container: the console log.
+            var tail = File.Exists(consoleLog) ? string.Join(" | ", File.ReadLines(consoleLog).TakeLast(5)) : "";
+            throw new RuntimeException("container_start_failed", $"crun run {id} failed ({result.ExitCode}): {tail}");
+        }
+    }
 
     /// <summary>The container's status and init pid, or null when crun does not know it.</summary>
     public async Task<(ContainerStatus Status, int? Pid)?> StateAsync(string id, CancellationToken cancellationToken = default)

@@ -102,6 +102,8 @@ internal sealed partial class CrunDriver(
         cgroups.RemoveLeftovers(id);
     }
 
+    public long ReadOomKills(string id) => cgroups.OomKills(id);
+
     public async Task<WorkspaceRuntimeState> InspectAsync(string id, CancellationToken cancellationToken = default)
     {
         var state = await crun.StateAsync(id, cancellationToken);

@@ -73,7 +73,8 @@ internal static class OciSpec
                     ["effective"] = Strings(Capabilities),
                     ["permitted"] = Strings(Capabilities),
                 },
-                ["rlimits"] = new JsonArray(new JsonObject { ["type"] = "RLIMIT_NOFILE", ["hard"] = 65536, ["soft"] = 65536 }),
+                // No rlimits: inside the user namespace they cannot exceed hearthd's own, which the
+                // workspace inherits (the .NET runtime raises its soft NOFILE limit to the hard one).
                 ["noNewPrivileges"] = false,
             },
             ["root"] = new JsonObject { ["path"] = paths.Rootfs, ["readonly"] = false },

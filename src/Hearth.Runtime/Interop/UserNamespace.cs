@@ -24,18 +24,18 @@ internal sealed class UserNamespace : IDisposable
         using var helper = Process.Start(info) ?? throw new RuntimeException("userns_failed", "cannot start unshare");
         try
         {
-            var ours = File.ResolveLinkTarget("/proc/self/ns/user", false)?.ToString();
+            var ours = new FileInfo("/proc/self/ns/user").LinkTarget;
             var path = $"/proc/{helper.Id}/ns/user";
             var deadline = Stopwatch.StartNew();
-            while (File.ResolveLinkTarget(path, false)?.ToString() == ours)
+            while (new FileInfo(path).LinkTarget == ours)
             {
                 if (helper.HasExited || deadline.Elapsed > TimeSpan.FromSeconds(5))
                     throw new RuntimeException("userns_failed", "unshare --user did not enter a new user namespace");
                 await Task.Delay(1, cancellationToken);
             }
             var map = $"0 {hostBase} {count}\n";
-            await File.WriteAllTextAsync($"/proc/{helper.Id}/uid_map", map, cancellationToken);
-            await File.WriteAllTextAsync($"/proc/{helper.Id}/gid_map", map, cancellationToken);
+            WriteMap($"/proc/{helper.Id}/uid_map", map);
+            WriteMap($"/proc/{helper.Id}/gid_map", map);
             var fd = Libc.Open(path, Libc.O_RDONLY | Libc.O_CLOEXEC);
             if (fd < 0) throw new RuntimeException("userns_failed", $"open {path} failed");
             return new UserNamespace(fd);
@@ -45,6 +45,20 @@ internal sealed class UserNamespace : IDisposable
             try { helper.Kill(); } catch (InvalidOperationException) { }
             await helper.WaitForExitAsync(CancellationToken.None);
         }
+    }
+
+    /// <summary>The map must arrive in one write(2) at offset 0, exactly as user_namespaces(7) requires.</summary>
+    private static void WriteMap(string path, string map)
+    {
+        var fd = Libc.Open(path, Libc.O_WRONLY | Libc.O_CLOEXEC);
+        if (fd < 0) throw new RuntimeException("userns_failed", $"open {path}: {Libc.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
+        try
+        {
+            var bytes = System.Text.Encoding.ASCII.GetBytes(map);
+            if (Libc.Write(fd, bytes, bytes.Length) != bytes.Length)
+                throw new RuntimeException("userns_failed", $"write {path}: {Libc.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
+        }
+        finally { Libc.Close(fd); }
     }
 
     public void Dispose()

@@ -1,0 +1,81 @@
+using Hearth.Agent.Interop;
+
+namespace Hearth.Agent.Init;
+
+/// <summary>
+/// <c>hearth-agent init [--] [CMD ARGS...]</c>: PID 1 of a workspace. Runs CMD, if given, in its
+/// own process group, forwards signals to it, reaps every process, and exits with CMD's code
+/// once it and the processes it left behind are gone. Without CMD it reaps until told to stop.
+/// </summary>
+internal sealed class InitCommand
+{
+    /// <summary>What the remaining processes get between SIGTERM and SIGKILL once CMD has exited.</summary>
+    private static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(2);
+
+    /// <summary>Exit code when CMD cannot be started, as sh(1p) reports a command not found.</summary>
+    private const int CannotRun = 127;
+
+    private readonly string[] _argv;
+
+    private InitCommand(string[] argv) => _argv = argv;
+
+    /// <summary>
+    /// Parses the arguments after "init". A leading "--" ends the agent's options (it has none
+    /// yet); any other leading "-" argument is refused so that options can be added later
+    /// without changing what an existing command line means.
+    /// </summary>
+    public static InitCommand? Parse(ReadOnlySpan<string> arguments)
+    {
+        if (arguments.Length > 0 && arguments[0] == "--")
+            return new InitCommand(arguments[1..].ToArray());
+        if (arguments.Length > 0 && arguments[0].StartsWith('-'))
+            return null;
+        return new InitCommand(arguments.ToArray());
+    }
+
+    /// <summary>Runs until the end described on the type; returns the process exit code.</summary>
+    public int Run()
+    {
+        StandardInput.EnsureOpen();
+
+        // Outside a container (a test, a developer's shell) the agent is not PID 1: becoming a
+        // subreaper (prctl(2), PR_SET_CHILD_SUBREAPER) still brings the command's orphans to it.
+        var isInit = Libc.GetPid() == 1;
+        if (!isInit)
+            Libc.Prctl(Libc.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+
+        var supervisor = new Supervisor();
+        using var signals = SignalForwarder.Register(supervisor);
+        new Reaper(supervisor).Start();
+
+        if (_argv.Length > 0)
+        {
+            var stdinPath = StandardInput.IsInheritable() ? null : StandardInput.Substitute;
+            var error = supervisor.StartMain(_argv, stdinPath);
+            if (error != 0)
+            {
+                StandardError.WriteLine($"cannot run '{_argv[0]}': {Libc.Describe(error)}");
+                return CannotRun;
+            }
+        }
+
+        // kill(2) with pid -1 reaches every process in the pid namespace but PID 1 itself, and
+        // whatever is left dies with PID 1 anyway (pid_namespaces(7)). Outside a namespace the
+        // same call would reach every process of the user, so there the main command's process
+        // group stands in for "everything" (and with no main command there is nothing to stop).
+        var mainPid = supervisor.MainPid;
+        var everyone = isInit ? -1 : mainPid != 0 ? -mainPid : 0;
+
+        if (supervisor.WaitForEnd() is not { } mainStatus)
+        {
+            // Told to stop with no command running: best effort for anything a `crun exec` left.
+            if (everyone != 0) Libc.Kill(everyone, Libc.SIGTERM);
+            return 0;
+        }
+
+        Libc.Kill(everyone, Libc.SIGTERM);
+        supervisor.WaitUntilChildless(GracePeriod);
+        Libc.Kill(everyone, Libc.SIGKILL);
+        return mainStatus.ToExitCode();
+    }
+}

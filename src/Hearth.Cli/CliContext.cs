@@ -1,0 +1,35 @@
+namespace Hearth.Cli;
+
+/// <summary>
+/// What a command may touch outside itself: the output streams, the environment, the clock and the
+/// files next to the binary. Tests supply their own (and an <see cref="HttpClient"/> over a fake handler).
+/// </summary>
+internal sealed record CliContext
+{
+    /// <summary>Where the server writes its admin credentials by default.</summary>
+    public const string SystemCredentialsPath = "/var/lib/hearth/admin-credentials.json";
+
+    public required TextWriter Out { get; init; }
+    public required TextWriter Error { get; init; }
+    public required Func<string, string?> GetEnvironmentVariable { get; init; }
+
+    /// <summary>The credentials file used when none is named and it is readable.</summary>
+    public required string DefaultCredentialsPath { get; init; }
+
+    /// <summary>The folder <c>hearthd</c> is looked up in.</summary>
+    public required string BaseDirectory { get; init; }
+
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>Sends the API calls when set; otherwise each command's client creates its own.</summary>
+    public HttpClient? HttpClient { get; init; }
+
+    public static CliContext FromProcess() => new()
+    {
+        Out = Console.Out,
+        Error = Console.Error,
+        GetEnvironmentVariable = Environment.GetEnvironmentVariable,
+        DefaultCredentialsPath = SystemCredentialsPath,
+        BaseDirectory = AppContext.BaseDirectory,
+    };
+}

@@ -1,0 +1,37 @@
+using System.Globalization;
+
+namespace Hearth.Cli.Output;
+
+/// <summary>Short human forms of sizes and times.</summary>
+internal static class Format
+{
+    /// <summary>Megabytes (MiB) as <c>512M</c>, <c>2G</c> or <c>1.5G</c>.</summary>
+    public static string Megabytes(int megabytes) => megabytes switch
+    {
+        < 1024 => string.Create(CultureInfo.InvariantCulture, $"{megabytes}M"),
+        _ when megabytes % 1024 == 0 => string.Create(CultureInfo.InvariantCulture, $"{megabytes / 1024}G"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{megabytes / 1024.0:0.#}G"),
+    };
+
+    /// <summary>How long ago, coarsely: <c>42s ago</c>, <c>5m ago</c>, <c>3h ago</c>, <c>12d ago</c>.</summary>
+    public static string Age(DateTimeOffset then, DateTimeOffset now)
+    {
+        var age = now - then;
+        if (age < TimeSpan.Zero)
+        {
+            age = TimeSpan.Zero;
+        }
+
+        return age switch
+        {
+            { TotalMinutes: < 1 } => string.Create(CultureInfo.InvariantCulture, $"{(int)age.TotalSeconds}s ago"),
+            { TotalHours: < 1 } => string.Create(CultureInfo.InvariantCulture, $"{(int)age.TotalMinutes}m ago"),
+            { TotalDays: < 2 } => string.Create(CultureInfo.InvariantCulture, $"{(int)age.TotalHours}h ago"),
+            _ => string.Create(CultureInfo.InvariantCulture, $"{(int)age.TotalDays}d ago"),
+        };
+    }
+
+    /// <summary>A UTC timestamp to the second, ISO 8601.</summary>
+    public static string Timestamp(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,86 @@
+namespace Hearth.Server.Options;
+
+/// <summary>Builds <see cref="HearthOptions"/> from the settings file, HEARTH_* variables and flags.</summary>
+internal static class HearthConfiguration
+{
+    /// <summary>Every flag hearthd takes; each maps to the settings key of the same words.</summary>
+    public static readonly string[] Keys =
+    [
+        "config", "data_dir", "api_listen", "runtime_listen", "edge_http_listen", "edge_https_listen", "ssh_listen",
+        "images_dir", "disk_pool_dir", "agent_path", "apt_mirror", "prebuild_images", "stop_grace_seconds",
+        "pids_limit", "uid_base", "crun_path", "max_workspaces", "log_level",
+    ];
+
+    public static (HearthOptions Options, IConfiguration Raw) Load(string[] args, IDictionary<string, string?>? environment = null)
+    {
+        var env = environment ?? Environment.GetEnvironmentVariables().Cast<System.Collections.DictionaryEntry>()
+            .ToDictionary(e => (string)e.Key, e => (string?)e.Value);
+        var fromEnv = env.Where(e => e.Key.StartsWith("HEARTH_", StringComparison.Ordinal))
+            .ToDictionary(e => e.Key["HEARTH_".Length..].ToLowerInvariant(), e => e.Value);
+        var switches = Keys.ToDictionary(k => "--" + k.Replace('_', '-'), k => k);
+        foreach (var arg in args.Where(a => a.StartsWith('-')))
+        {
+            var name = arg.Split('=')[0];
+            if (!switches.ContainsKey(name))
+                throw new OptionsException($"unknown option {name}; known: {string.Join(", ", switches.Keys)}");
+        }
+        var fromFlags = new ConfigurationBuilder().AddCommandLine(args, switches).Build();
+
+        var settingsFile = fromFlags["config"] ?? Get(fromEnv, "config") ?? "/etc/hearth/hearth.json";
+        var builder = new ConfigurationBuilder();
+        if (File.Exists(settingsFile))
+            builder.AddJsonFile(settingsFile, optional: false);
+        else if (fromFlags["config"] is not null || Get(fromEnv, "config") is not null)
+            throw new OptionsException($"settings file {settingsFile} does not exist");
+        var raw = builder
+            .AddInMemoryCollection(fromEnv)
+            .AddCommandLine(args, switches)
+            .Build();
+
+        var dataDir = Path.GetFullPath(raw["data_dir"] ?? "/var/lib/hearth");
+        var defaults = new HearthOptions
+        {
+            DataDir = dataDir,
+            ImagesDir = "",
+            DiskPoolDir = "",
+            AgentPath = "",
+        };
+        var options = defaults with
+        {
+            ApiListen = raw["api_listen"] ?? defaults.ApiListen,
+            RuntimeListen = raw["runtime_listen"] ?? defaults.RuntimeListen,
+            EdgeHttpListen = raw["edge_http_listen"] ?? defaults.EdgeHttpListen,
+            EdgeHttpsListen = raw["edge_https_listen"] ?? defaults.EdgeHttpsListen,
+            SshListen = raw["ssh_listen"] ?? defaults.SshListen,
+            ImagesDir = Path.GetFullPath(raw["images_dir"] ?? Path.Combine(dataDir, "images")),
+            DiskPoolDir = Path.GetFullPath(raw["disk_pool_dir"] ?? Path.Combine(dataDir, "disks")),
+            AgentPath = Path.GetFullPath(raw["agent_path"] ?? Path.Combine(AppContext.BaseDirectory, "hearth-agent")),
+            AptMirror = raw["apt_mirror"],
+            CrunPath = raw["crun_path"] ?? defaults.CrunPath,
+            PrebuildImages = raw["prebuild_images"] is { } list
+                ? list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                : defaults.PrebuildImages,
+            StopGrace = TimeSpan.FromSeconds(Number(raw, "stop_grace_seconds", defaults.StopGrace.TotalSeconds, 0, 3600)),
+            PidsLimit = (int)Number(raw, "pids_limit", defaults.PidsLimit, 16, 1 << 22),
+            UidBase = (long)Number(raw, "uid_base", defaults.UidBase, 65536, 1L << 31),
+            MaxWorkspaces = (int)Number(raw, "max_workspaces", defaults.MaxWorkspaces, 1, 30000),
+        };
+        foreach (var (key, value) in new[] { ("api_listen", options.ApiListen), ("runtime_listen", options.RuntimeListen) })
+            _ = ListenAddress.Parse(key, value);
+        return (options, raw);
+    }
+
+    private static string? Get(Dictionary<string, string?> values, string key) => values.GetValueOrDefault(key);
+
+    private static double Number(IConfiguration raw, string key, double fallback, double min, double max)
+    {
+        var text = raw[key];
+        if (text is null) return fallback;
+        if (!double.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            throw new OptionsException($"{key} must be a number between {min} and {max}, not '{text}'");
+        return value;
+    }
+}
+
+/// <summary>A setting that cannot be used; hearthd prints it and exits.</summary>
+internal sealed class OptionsException(string message) : Exception(message);

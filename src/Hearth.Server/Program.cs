@@ -1,0 +1,87 @@
+using Hearth.Runtime.Containers;
+using Hearth.Runtime.Images;
+using Hearth.Runtime.Processes;
+using Hearth.Server.Api;
+using Hearth.Server.Auth;
+using Hearth.Server.Hosting;
+using Hearth.Server.Options;
+using Hearth.Server.Persistence;
+using Hearth.Server.Workspaces;
+
+HearthOptions options;
+try
+{
+    options = HearthConfiguration.Load(args).Options;
+}
+catch (Exception e) when (e is OptionsException or FormatException or InvalidDataException)
+{
+    Console.Error.WriteLine($"hearthd: {e.Message}");
+    return 2;
+}
+
+DataDirLayout.Prepare(options);
+
+var builder = WebApplication.CreateSlimBuilder();
+builder.Logging.ClearProviders();
+builder.Logging.AddSimpleConsole(o =>
+{
+    o.SingleLine = true;
+    o.TimestampFormat = "HH:mm:ss.fff ";
+    o.UseUtcTimestamp = true;
+});
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+builder.WebHost.ConfigureKestrel(kestrel =>
+{
+    kestrel.Listen(ListenAddress.Parse("api_listen", options.ApiListen));
+    kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+    kestrel.AddServerHeader = false;
+});
+
+var services = builder.Services;
+services.AddSingleton(options);
+var databasePath = Path.Combine(options.DataDir, "hearth.db");
+services.AddSingleton(new Database(databasePath));
+DataDirLayout.RestrictDatabase(databasePath);
+services.AddSingleton<WorkspaceRepository>();
+services.AddSingleton<ApiKeyRepository>();
+services.AddSingleton<ApiKeyAuthenticator>();
+services.AddSingleton<IProcessRunner, ProcessRunner>();
+services.AddSingleton(new DriverOptions
+{
+    DataDir = options.DataDir,
+    DiskPoolDir = options.DiskPoolDir,
+    CrunRoot = Path.Combine(options.DataDir, "run", "crun"),
+    AgentDir = Path.Combine(options.DataDir, "agent"),
+    CrunPath = options.CrunPath,
+});
+services.AddSingleton<Hearth.Runtime.IWorkspaceDriver, CrunDriver>();
+services.AddSingleton(sp => new ImageStore(options.ImagesDir, ImageCatalog.Recipes(sp.GetRequiredService<IProcessRunner>(), options.AptMirror),
+    sp.GetRequiredService<ILogger<ImageStore>>()));
+services.AddSingleton(new HostCapacity(options.DiskPoolDir));
+services.AddSingleton<WorkspaceService>();
+services.AddHostedService<StartupReconciler>();
+services.AddHostedService<WorkspaceMonitor>();
+services.AddHostedService<ImagePrebuilder>();
+
+var app = builder.Build();
+app.UseMiddleware<ErrorEnvelopeMiddleware>();
+app.UseMiddleware<ApiKeyMiddleware>();
+app.MapCatalogEndpoints();
+app.MapWorkspaceEndpoints();
+app.MapResourceEndpoints();
+
+var apiUrl = $"http://{options.ApiListen}";
+if (AdminBootstrap.EnsureAdminKey(app.Services.GetRequiredService<ApiKeyRepository>(), options.DataDir, apiUrl) is var (clientId, clientSecret))
+    FirstStartBanner.Print(options.DataDir, apiUrl, clientId, clientSecret);
+
+try
+{
+    await app.RunAsync();
+}
+catch (Hearth.Runtime.RuntimeException e)
+{
+    Console.Error.WriteLine($"hearthd: cannot start: {e.Message}");
+    return 1;
+}
+return 0;

@@ -1,0 +1,23 @@
+using Hearth.Protocol.Workspaces;
+
+namespace Hearth.Server.Workspaces;
+
+/// <summary>A validated, normalised create request.</summary>
+internal sealed record CreateWorkspaceInput
+{
+    public required string Image { get; init; }
+    public string? Name { get; init; }
+    public string? Slug { get; init; }
+    public required string Namespace { get; init; }
+    public required string Mode { get; init; }
+    public required int Cpus { get; init; }
+    public required int MemoryMb { get; init; }
+    public required int DiskSizeMb { get; init; }
+    public string? Ttl { get; init; }
+    public int? TtlSeconds { get; init; }
+    public string? TtlAction { get; init; }
+    public bool RemoveOnExit { get; init; }
+    public string? RestartPolicy { get; init; }
+    public string? IdempotencyKey { get; init; }
+    public required WorkspaceConfig Config { get; init; }
+}

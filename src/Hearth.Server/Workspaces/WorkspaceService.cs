@@ -1,0 +1,404 @@
+using System.Collections.Concurrent;
+using Hearth.Protocol.Errors;
+using Hearth.Runtime;
+using Hearth.Runtime.Images;
+using Hearth.Server.Api;
+using Hearth.Server.Options;
+using Hearth.Server.Persistence;
+using Microsoft.Data.Sqlite;
+using Status = Hearth.Protocol.Workspaces.WorkspaceStatus;
+
+namespace Hearth.Server.Workspaces;
+
+/// <summary>
+/// The workspace state machine. Every transition is written to the store before its side
+/// effects run (DESIGN §4), so after a crash the recorded status says what was under way and the
+/// reconciler can finish or undo it. Side effects run with <see cref="CancellationToken.None"/>:
+/// a client that hangs up must not leave a half-made workspace behind.
+/// </summary>
+internal sealed partial class WorkspaceService(
+    WorkspaceRepository repository,
+    IWorkspaceDriver driver,
+    ImageStore images,
+    HearthOptions options,
+    HostCapacity capacity,
+    ILogger<WorkspaceService> logger)
+{
+    private readonly KeyedLock locks = new();
+    private readonly ConcurrentDictionary<string, int> initPids = new();
+
+    /// <summary>The init pid of each workspace this process started or found running.</summary>
+    public IReadOnlyDictionary<string, int> InitPids => initPids;
+
+    public WorkspaceRecord Get(string idOrSlug) => repository.Find(idOrSlug) ?? throw ApiException.NotFound($"workspace {idOrSlug}");
+
+    public long OomKills(WorkspaceRecord record) =>
+        record.Status is Status.Running or Status.Paused ? driver.ReadOomKills(record.Id) : 0;
+
+    public async Task<(WorkspaceRecord Workspace, bool Created)> CreateAsync(CreateWorkspaceInput input, string owner)
+    {
+        if (input.IdempotencyKey is { } key && repository.FindByIdempotencyKey(owner, key) is { } earlier)
+            return (earlier, false);
+        CheckCapacity(input.MemoryMb, input.DiskSizeMb);
+        if (input.Slug is { } wanted && repository.SlugExists(wanted))
+            throw ApiException.Conflict($"slug '{wanted}' is taken");
+
+        // The image is ready before anything is recorded: a failed build leaves nothing behind.
+        var rootfs = await images.EnsureAsync(input.Image);
+
+        var id = WorkspaceIds.New();
+        var name = input.Name ?? $"workspace-{id[3..]}";
+        var slug = input.Slug ?? UniqueSlug(WorkspaceIds.Slugify(name, id), id);
+        var now = DateTimeOffset.UtcNow;
+        WorkspaceRecord record;
+        try
+        {
+            record = repository.Insert(slot => new WorkspaceRecord
+            {
+                Id = id,
+                Name = name,
+                Slug = slug,
+                Namespace = input.Namespace,
+                Image = input.Image,
+                Mode = input.Mode,
+                Status = Status.Creating,
+                ProvisioningState = ProvisioningValues.StateProvisioning,
+                ProvisioningPhase = ProvisioningValues.PhaseCreating,
+                ProvisioningMessage = "creating disk and container",
+                Cpus = input.Cpus,
+                MemoryMb = input.MemoryMb,
+                DiskSizeMb = input.DiskSizeMb,
+                Config = input.Config,
+                Ttl = input.Ttl,
+                TtlSeconds = input.TtlSeconds,
+                TtlAction = input.TtlAction,
+                RemoveOnExit = input.RemoveOnExit,
+                RestartPolicy = input.RestartPolicy,
+                UidSlot = slot,
+                OwnerKey = owner,
+                IdempotencyKey = input.IdempotencyKey,
+                CreatedAt = now,
+                UpdatedAt = now,
+            });
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: a concurrent twin won
+        {
+            if (input.IdempotencyKey is { } k && repository.FindByIdempotencyKey(owner, k) is { } twin) return (twin, false);
+            throw ApiException.Conflict($"slug '{slug}' is taken");
+        }
+
+        using (await locks.AcquireAsync(id))
+        {
+            try
+            {
+                await driver.CreateAsync(SpecOf(record, rootfs), CancellationToken.None);
+            }
+            catch (Exception e)
+            {
+                LogCreateFailed(e, id);
+                await DestroyQuietlyAsync(id);
+                repository.Delete(id);
+                throw new ApiException(500, ErrorCodes.CreateFailed, $"creating the workspace failed: {e.Message}");
+            }
+            record = await MarkRunningAsync(record with
+            {
+                ProvisioningState = ProvisioningValues.StateReady,
+                ProvisioningPhase = ProvisioningValues.PhaseCreated,
+                ProvisioningMessage = null,
+                CompletedAt = DateTimeOffset.UtcNow,
+            });
+        }
+        return (record, true);
+    }
+
+    public async Task<WorkspaceRecord> StartAsync(string idOrSlug)
+    {
+        var id = Get(idOrSlug).Id;
+        using var _ = await locks.AcquireAsync(id);
+        var record = Get(id);
+        return record.Status switch
+        {
+            Status.Running => record,
+            Status.Stopped or Status.Failed => await StartLockedAsync(record),
+            _ => throw StateConflict(record, "start"),
+        };
+    }
+
+    public async Task<WorkspaceRecord> StopAsync(string idOrSlug)
+    {
+        var id = Get(idOrSlug).Id;
+        using var _ = await locks.AcquireAsync(id);
+        var record = Get(id);
+        return record.Status switch
+        {
+            Status.Stopped => record,
+            Status.Running or Status.Paused or Status.Failed => await StopLockedAsync(record, "stopped by request", userRequested: true),
+            _ => throw StateConflict(record, "stop"),
+        };
+    }
+
+    public async Task<WorkspaceRecord> RestartAsync(string idOrSlug)
+    {
+        var id = Get(idOrSlug).Id;
+        using var _ = await locks.AcquireAsync(id);
+        var record = Get(id);
+        if (record.Status is not (Status.Running or Status.Paused or Status.Stopped or Status.Failed))
+            throw StateConflict(record, "restart");
+        if (record.Status != Status.Stopped)
+            record = await StopLockedAsync(record, "restarting", userRequested: false);
+        return await StartLockedAsync(record);
+    }
+
+    public async Task<WorkspaceRecord> PauseAsync(string idOrSlug)
+    {
+        var id = Get(idOrSlug).Id;
+        using var _ = await locks.AcquireAsync(id);
+        var record = Get(id);
+        if (record.Status == Status.Paused) return record;
+        if (record.Status != Status.Running) throw StateConflict(record, "pause");
+        await driver.PauseAsync(id, CancellationToken.None);
+        return repository.Update(record with { Status = Status.Paused, StatusReason = null });
+    }
+
+    public async Task<WorkspaceRecord> ResumeAsync(string idOrSlug)
+    {
+        var id = Get(idOrSlug).Id;
+        using var _ = await locks.AcquireAsync(id);
+        var record = Get(id);
+        if (record.Status == Status.Running) return record;
+        if (record.Status != Status.Paused) throw StateConflict(record, "resume");
+        await driver.ResumeAsync(id, CancellationToken.None);
+        return repository.Update(record with { Status = Status.Running });
+    }
+
+    public async Task DeleteAsync(string idOrSlug)
+    {
+        var id = Get(idOrSlug).Id;
+        using var _ = await locks.AcquireAsync(id);
+        var record = Get(id);
+        repository.Update(record with
+        {
+            Status = Status.Deleting,
+            ProvisioningPhase = ProvisioningValues.PhaseDeleting,
+        });
+        initPids.TryRemove(id, out int _);
+        await driver.DestroyAsync(id, CancellationToken.None);
+        repository.Delete(id);
+    }
+
+    public async Task<WorkspaceRecord> UpdateAsync(string idOrSlug, string? name, string? slug, IReadOnlyDictionary<string, string>? metadata)
+    {
+        var id = Get(idOrSlug).Id;
+        using var _ = await locks.AcquireAsync(id);
+        var record = Get(id);
+        if (slug is not null && slug != record.Slug && repository.SlugExists(slug))
+            throw ApiException.Conflict($"slug '{slug}' is taken");
+        var merged = new Dictionary<string, string>(record.Metadata);
+        foreach (var (k, v) in metadata ?? new Dictionary<string, string>()) merged[k] = v;
+        return repository.Update(record with { Name = name ?? record.Name, Slug = slug ?? record.Slug, Metadata = merged });
+    }
+
+    /// <summary>CPU and memory apply live; a larger disk is recorded and applied at the next start.</summary>
+    public async Task<(WorkspaceRecord Workspace, IReadOnlyList<string> AppliedLive)> UpdateResourcesAsync(
+        string idOrSlug, int? cpus, int? memoryMb, int? diskSizeMb)
+    {
+        var id = Get(idOrSlug).Id;
+        using var _ = await locks.AcquireAsync(id);
+        var record = Get(id);
+        if (record.Status is Status.Creating or Status.Deleting or Status.Starting or Status.Stopping)
+            throw StateConflict(record, "resize");
+        if (diskSizeMb is { } disk && disk < record.EffectiveDiskSizeMb)
+            throw new ApiException(422, ErrorCodes.Validation, $"disk_size_mb: a disk cannot shrink (it is {record.EffectiveDiskSizeMb} MB)")
+            { Errors = [new FieldError { Field = "disk_size_mb", Message = $"cannot shrink below {record.EffectiveDiskSizeMb}" }] };
+        CheckCapacity(memoryMb ?? record.MemoryMb, diskSizeMb is { } d ? d - record.EffectiveDiskSizeMb : 0);
+
+        var updated = record with
+        {
+            Cpus = cpus ?? record.Cpus,
+            MemoryMb = memoryMb ?? record.MemoryMb,
+            PendingDiskSizeMb = diskSizeMb is { } grow && grow > record.DiskSizeMb ? grow : record.PendingDiskSizeMb,
+            Config = record.Config with { Cpus = cpus ?? record.Cpus, MemoryMb = memoryMb ?? record.MemoryMb, DiskSizeMb = diskSizeMb ?? record.Config.DiskSizeMb },
+        };
+        List<string> live = [];
+        if (record.Status is Status.Running or Status.Paused && (cpus is not null || memoryMb is not null))
+        {
+            try
+            {
+                await driver.UpdateLimitsAsync(id, LimitsOf(updated), CancellationToken.None);
+            }
+            catch (RuntimeException e) when (memoryMb is not null)
+            {
+                // cgroup v1 refuses a memory limit below what the workspace uses now (EBUSY).
+                throw new ApiException(409, ErrorCodes.Conflict, $"memory_mb {memoryMb} could not be applied live: {e.Message}");
+            }
+            if (cpus is not null) live.Add("cpus");
+            if (memoryMb is not null) live.Add("memory_mb");
+        }
+        return (repository.Update(updated), live);
+    }
+
+    /// <summary><c>DELETE /workspace/:id/lifecycle</c>: drop the TTL settings, so the workspace never expires.</summary>
+    public async Task<WorkspaceRecord> ClearLifecycleAsync(string idOrSlug)
+    {
+        var id = Get(idOrSlug).Id;
+        using var _ = await locks.AcquireAsync(id);
+        var record = Get(id);
+        return repository.Update(record with
+        {
+            Ttl = null,
+            TtlSeconds = null,
+            TtlAction = null,
+            RemoveOnExit = false,
+            Config = record.Config with { Ttl = null, TtlAction = null, RemoveOnExit = null },
+        });
+    }
+
+    /// <summary>Called by the monitor when a workspace's init is gone: record why and clean up.</summary>
+    public async Task HandleExitAsync(string id)
+    {
+        using var _ = await locks.AcquireAsync(id);
+        initPids.TryRemove(id, out int _);
+        var record = repository.Find(id);
+        if (record is null || record.Status is not (Status.Running or Status.Paused)) return;
+        var state = await driver.InspectAsync(id, CancellationToken.None);
+        if (state.Status is ContainerStatus.Running or ContainerStatus.Paused)
+        {
+            if (state.Pid is { } pid) initPids[id] = pid;
+            return;
+        }
+        var reason = state.OomKills > 0 ? $"main process exited (the OOM killer ended {state.OomKills} process(es))" : "main process exited";
+        await StopLockedAsync(record, reason, userRequested: false);
+    }
+
+    /// <summary>Brings one recorded workspace and the host into agreement (daemon start).</summary>
+    public async Task ReconcileAsync(WorkspaceRecord record)
+    {
+        using var _ = await locks.AcquireAsync(record.Id);
+        record = repository.Find(record.Id) ?? record;
+        switch (record.Status)
+        {
+            case Status.Creating or Status.Deleting:
+                // A create that never finished was never reported as done; a delete was asked for.
+                await DestroyQuietlyAsync(record.Id);
+                repository.Delete(record.Id);
+                LogReconciled(record.Id, record.Status, "removed");
+                break;
+            case Status.Running or Status.Paused or Status.Starting:
+                var state = await driver.InspectAsync(record.Id, CancellationToken.None);
+                if (state.Status is ContainerStatus.Running or ContainerStatus.Paused)
+                {
+                    if (state.Pid is { } pid) initPids[record.Id] = pid;
+                    var actual = state.Status == ContainerStatus.Paused ? Status.Paused : Status.Running;
+                    if (actual != record.Status) repository.Update(record with { Status = actual });
+                    break;
+                }
+                await StartLockedAsync(record);
+                LogReconciled(record.Id, record.Status, "started again");
+                break;
+            case Status.Stopping:
+                await StopLockedAsync(record, record.StatusReason ?? "stopped", record.UserRequestedStop);
+                LogReconciled(record.Id, record.Status, "stopped");
+                break;
+            default: // stopped, failed: nothing may run or stay mounted
+                await driver.StopAsync(record.Id, TimeSpan.Zero, CancellationToken.None);
+                break;
+        }
+    }
+
+    /// <summary>Removes host traces whose workspace is not in the store (left by a crash).</summary>
+    public async Task<int> SweepOrphansAsync()
+    {
+        var known = repository.All().Select(r => r.Id).ToHashSet();
+        var orphans = (await driver.ListTracesAsync(CancellationToken.None)).Where(id => !known.Contains(id)).ToList();
+        foreach (var id in orphans)
+            await DestroyQuietlyAsync(id);
+        return orphans.Count;
+    }
+
+    private async Task<WorkspaceRecord> StartLockedAsync(WorkspaceRecord record)
+    {
+        record = repository.Update(record with { Status = Status.Starting, StatusReason = null, UserRequestedStop = false });
+        try
+        {
+            var rootfs = await images.EnsureAsync(record.Image);
+            await driver.StartAsync(SpecOf(record, rootfs), CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            LogStartFailed(e, record.Id);
+            repository.Update(record with { Status = Status.Failed, StatusReason = $"start failed: {e.Message}" });
+            throw new ApiException(500, "start_failed", $"starting {record.Id} failed: {e.Message}");
+        }
+        return await MarkRunningAsync(record with
+        {
+            DiskSizeMb = record.EffectiveDiskSizeMb,
+            PendingDiskSizeMb = null,
+            Config = record.Config with { DiskSizeMb = record.EffectiveDiskSizeMb },
+        });
+    }
+
+    private async Task<WorkspaceRecord> StopLockedAsync(WorkspaceRecord record, string reason, bool userRequested)
+    {
+        record = repository.Update(record with { Status = Status.Stopping, StatusReason = reason, UserRequestedStop = userRequested });
+        initPids.TryRemove(record.Id, out int _);
+        await driver.StopAsync(record.Id, options.StopGrace, CancellationToken.None);
+        return repository.Update(record with { Status = Status.Stopped });
+    }
+
+    private async Task<WorkspaceRecord> MarkRunningAsync(WorkspaceRecord record)
+    {
+        var state = await driver.InspectAsync(record.Id, CancellationToken.None);
+        if (state.Pid is { } pid) initPids[record.Id] = pid;
+        return repository.Update(record with { Status = Status.Running, StatusReason = null, StartedAt = DateTimeOffset.UtcNow });
+    }
+
+    private async Task DestroyQuietlyAsync(string id)
+    {
+        try { await driver.DestroyAsync(id, CancellationToken.None); }
+        catch (Exception e) { LogCleanupFailed(e, id); }
+    }
+
+    private void CheckCapacity(int memoryMb, int extraDiskMb)
+    {
+        var errors = new List<FieldError>();
+        if (memoryMb > capacity.MemoryMb)
+            errors.Add(new FieldError { Field = "memory_mb", Message = $"{memoryMb} MB is more than this host has ({capacity.MemoryMb} MB)" });
+        if (extraDiskMb > 0 && extraDiskMb > capacity.FreeDiskMb)
+            errors.Add(new FieldError { Field = "disk_size_mb", Message = $"{extraDiskMb} MB is more than the free space of the disk pool ({capacity.FreeDiskMb} MB)" });
+        if (errors.Count > 0)
+            throw new ApiException(422, ErrorCodes.InsufficientCapacity, string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}"))) { Errors = errors };
+        if (repository.All().Count >= options.MaxWorkspaces)
+            throw new ApiException(422, ErrorCodes.InsufficientCapacity, $"this host holds at most {options.MaxWorkspaces} workspaces (max_workspaces)");
+    }
+
+    private string UniqueSlug(string slug, string id) => repository.SlugExists(slug) ? $"{slug}-{id[3..]}" : slug;
+
+    private WorkspaceSpec SpecOf(WorkspaceRecord record, string rootfs) => new()
+    {
+        Id = record.Id,
+        Hostname = record.Slug.Length <= 63 ? record.Slug : record.Slug[..63].TrimEnd('-'),
+        ImageRootfs = rootfs,
+        UidBase = options.UidBase + (long)record.UidSlot * 65536,
+        Limits = LimitsOf(record),
+        DiskSizeMb = record.EffectiveDiskSizeMb,
+        Env = record.Config.Env ?? new Dictionary<string, string>(),
+        Cmd = record.Config.Cmd ?? [],
+    };
+
+    private ResourceLimits LimitsOf(WorkspaceRecord record) => new(record.Cpus, record.MemoryMb, options.PidsLimit);
+
+    private static ApiException StateConflict(WorkspaceRecord record, string operation) =>
+        ApiException.Conflict($"cannot {operation} workspace {record.Id} while it is {record.Status}");
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Error, Message = "creating workspace {Id} failed; cleaned up")]
+    private partial void LogCreateFailed(Exception exception, string id);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "starting workspace {Id} failed")]
+    private partial void LogStartFailed(Exception exception, string id);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Error, Message = "cleaning up workspace {Id} failed")]
+    private partial void LogCleanupFailed(Exception exception, string id);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Information, Message = "reconciled workspace {Id} (was {Status}): {Action}")]
+    private partial void LogReconciled(string id, string status, string action);
+}
