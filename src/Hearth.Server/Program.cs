@@ -52,7 +52,7 @@ services.AddSingleton(new DriverOptions
     DataDir = options.DataDir,
     DiskPoolDir = options.DiskPoolDir,
     CrunRoot = Path.Combine(options.DataDir, "run", "crun"),
-    AgentDir = Path.Combine(options.DataDir, "agent"),
+    AgentDir = Path.Combine(options.DataDir, "agent", "current"),
     CrunPath = options.CrunPath,
 });
 services.AddSingleton<Hearth.Runtime.IWorkspaceDriver, CrunDriver>();
@@ -79,8 +79,9 @@ try
 {
     await app.RunAsync();
 }
-catch (Hearth.Runtime.RuntimeException e)
+catch (Exception e)
 {
+    // Start-up failures (host not ready, agent missing, port taken) end here, already logged.
     Console.Error.WriteLine($"hearthd: cannot start: {e.Message}");
     return 1;
 }

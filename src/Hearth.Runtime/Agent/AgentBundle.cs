@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Hearth.Runtime.Interop;
 using Hearth.Runtime.Processes;
 
 namespace Hearth.Runtime.Agent;
@@ -11,7 +12,7 @@ namespace Hearth.Runtime.Agent;
 /// </summary>
 internal static partial class AgentBundle
 {
-    public static async Task PrepareAsync(string agentBinary, string bundleDir, IProcessRunner processes,
+    public static async Task PrepareAsync(string agentBinary, string currentLink, IProcessRunner processes,
         CancellationToken cancellationToken = default)
     {
         if (!File.Exists(agentBinary))
@@ -22,37 +23,42 @@ internal static partial class AgentBundle
         var loader = libraries.FirstOrDefault(l => Path.GetFileName(l).StartsWith("ld-linux", StringComparison.Ordinal))
             ?? throw new RuntimeException("agent_missing", $"ldd {agentBinary} names no dynamic loader");
 
-        // Build next to the target and swap, so running workspaces keep a complete bundle.
-        var scratch = bundleDir + ".new";
-        if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
-        Directory.CreateDirectory(Path.Combine(scratch, "bin"));
-        Directory.CreateDirectory(Path.Combine(scratch, "lib"));
-        File.Copy(agentBinary, Path.Combine(scratch, "bin", "hearth-agent"));
-        foreach (var library in libraries)
-            File.Copy(library, Path.Combine(scratch, "lib", Path.GetFileName(library)), overwrite: true);
-        if (Path.GetFileName(loader) != "ld-linux-x86-64.so.2")
-            File.Copy(loader, Path.Combine(scratch, "lib", "ld-linux-x86-64.so.2"), overwrite: true);
-
-        if (Directory.Exists(bundleDir) && SameContent(scratch, bundleDir))
+        // Each distinct bundle gets its own folder, named by its content, and `current` points at
+        // the newest. A running workspace's bind mount keeps the folder it was started with, so
+        // upgrading hearthd never pulls files from under a live container.
+        var hash = await ContentHashAsync([agentBinary, .. libraries], cancellationToken);
+        var root = Path.GetDirectoryName(currentLink)!;
+        var target = Path.Combine(root, hash);
+        if (!Directory.Exists(target))
         {
-            Directory.Delete(scratch, recursive: true);
-            return;
+            var scratch = target + ".new";
+            if (Directory.Exists(scratch)) Directory.Delete(scratch, recursive: true);
+            Directory.CreateDirectory(Path.Combine(scratch, "bin"));
+            Directory.CreateDirectory(Path.Combine(scratch, "lib"));
+            File.Copy(agentBinary, Path.Combine(scratch, "bin", "hearth-agent"));
+            foreach (var library in libraries)
+                File.Copy(library, Path.Combine(scratch, "lib", Path.GetFileName(library)), overwrite: true);
+            if (Path.GetFileName(loader) != "ld-linux-x86-64.so.2")
+                File.Copy(loader, Path.Combine(scratch, "lib", "ld-linux-x86-64.so.2"), overwrite: true);
+            Directory.Move(scratch, target);
         }
-        // Replacing files in place would change what running containers see through their bind
-        // mount only for new opens; a fresh directory keeps old mounts on the old inode.
-        var old = bundleDir + ".old";
-        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
-        if (Directory.Exists(bundleDir)) Directory.Move(bundleDir, old);
-        Directory.Move(scratch, bundleDir);
-        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+        var link = currentLink + ".new";
+        if (new FileInfo(link).LinkTarget is not null || File.Exists(link)) File.Delete(link);
+        File.CreateSymbolicLink(link, hash);
+        // rename(2) swaps the link atomically (File.Move refuses a link that points at a folder).
+        if (Libc.Rename(link, currentLink) != 0)
+            throw new RuntimeException("agent_missing", $"rename {link}: {Libc.Describe(System.Runtime.InteropServices.Marshal.GetLastPInvokeError())}");
     }
 
-    private static bool SameContent(string a, string b)
+    private static async Task<string> ContentHashAsync(IEnumerable<string> files, CancellationToken cancellationToken)
     {
-        var filesA = Directory.GetFiles(a, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(a, f)).Order().ToList();
-        var filesB = Directory.GetFiles(b, "*", SearchOption.AllDirectories).Select(f => Path.GetRelativePath(b, f)).Order().ToList();
-        return filesA.SequenceEqual(filesB) &&
-            filesA.All(f => File.ReadAllBytes(Path.Combine(a, f)).AsSpan().SequenceEqual(File.ReadAllBytes(Path.Combine(b, f))));
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        foreach (var file in files)
+        {
+            hash.AppendData(System.Text.Encoding.UTF8.GetBytes(Path.GetFileName(file)));
+            hash.AppendData(await File.ReadAllBytesAsync(file, cancellationToken));
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset())[..16];
     }
 
     // "libc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x...)" and "/lib64/ld-linux-x86-64.so.2 (0x...)"

@@ -19,7 +19,7 @@ internal sealed partial class StartupReconciler(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await HostPreparation.PrepareAsync(logger, cancellationToken);
-        await AgentBundle.PrepareAsync(options.AgentPath, Path.Combine(options.DataDir, "agent"), processes, cancellationToken);
+        await AgentBundle.PrepareAsync(options.AgentPath, Path.Combine(options.DataDir, "agent", "current"), processes, cancellationToken);
 
         var records = repository.All();
         foreach (var record in records)
