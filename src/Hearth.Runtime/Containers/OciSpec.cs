@@ -94,6 +94,7 @@ internal static class OciSpec
                     ["pids"] = new JsonObject { ["limit"] = spec.Limits.PidsLimit },
                 },
                 ["cgroupsPath"] = $"/{options.CgroupParent}/{spec.Id}",
+                ["seccomp"] = SeccompProfile.Render(),
                 ["maskedPaths"] = Strings(MaskedPaths),
                 ["readonlyPaths"] = Strings(ReadonlyPaths),
             },
