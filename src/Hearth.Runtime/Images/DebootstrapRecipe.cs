@@ -24,7 +24,7 @@ internal sealed class DebootstrapRecipe(
         await processes.RunCheckedAsync(new ProcessRequest("debootstrap", args)
         {
             Timeout = TimeSpan.FromMinutes(20),
-            OnLine = line => { if (line.StartsWith("I: ", StringComparison.Ordinal)) progress(line[3..]); },
+            OnLine = line => { if (IsMilestone(line)) progress(line[3..]); },
         }, cancellationToken);
 
         // Keep the apt lists out of the image: they are large and stale the day after.
@@ -41,4 +41,11 @@ internal sealed class DebootstrapRecipe(
             : release;
         return [$"debian {version}", .. include];
     }
+
+    /// <summary>debootstrap's stage lines ("I: Unpacking the base system..."), not one per package.</summary>
+    private static bool IsMilestone(string line) =>
+        line.StartsWith("I: ", StringComparison.Ordinal) &&
+        (line.Contains("base system", StringComparison.Ordinal) || line.StartsWith("I: Retrieving Release", StringComparison.Ordinal)
+         || line.StartsWith("I: Resolving", StringComparison.Ordinal) || line.StartsWith("I: Found", StringComparison.Ordinal)
+         || line.StartsWith("I: Checking", StringComparison.Ordinal));
 }

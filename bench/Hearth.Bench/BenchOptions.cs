@@ -1,0 +1,47 @@
+using Hearth.Testing;
+
+namespace Hearth.Bench;
+
+/// <summary>How much to measure; the defaults are the figures issue 2 asks for.</summary>
+internal sealed record BenchOptions
+{
+    public int Sequential { get; init; } = 50;
+    public int Concurrent { get; init; } = 20;
+    /// <summary>Workspaces that go through pause, resume, stop and start, one op each.</summary>
+    public int LifecycleRuns { get; init; } = 20;
+    public int BreakdownRuns { get; init; } = 20;
+    /// <summary>Creates and deletes before measuring: JIT, the admin key's PBKDF2, the first connection.</summary>
+    public int Warmup { get; init; } = 5;
+    /// <summary>The image cache of the bench's hearthd (busybox is built into it once).</summary>
+    public string ImagesDir { get; init; } = Path.Combine(RepositoryPaths.Root, "artifacts", "bench-images");
+    /// <summary>Also write the report (markdown) here.</summary>
+    public string? ReportPath { get; init; }
+
+    public const string Usage = """
+        usage: hearth-bench [--sequential N] [--concurrent N] [--lifecycle N] [--breakdown N]
+                            [--warmup N] [--images-dir DIR] [--report FILE]
+        Must run as root, after scripts/publish.sh (bench/run.sh does both).
+        """;
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new BenchException($"{args[i]} needs a value\n{Usage}");
+            int Count() => int.TryParse(Value(), out var n) && n > 0 ? n : throw new BenchException($"{args[i - 1]} needs a positive number");
+            options = args[i] switch
+            {
+                "--sequential" => options with { Sequential = Count() },
+                "--concurrent" => options with { Concurrent = Count() },
+                "--lifecycle" => options with { LifecycleRuns = Count() },
+                "--breakdown" => options with { BreakdownRuns = Count() },
+                "--warmup" => options with { Warmup = Count() },
+                "--images-dir" => options with { ImagesDir = Path.GetFullPath(Value()) },
+                "--report" => options with { ReportPath = Path.GetFullPath(Value()) },
+                _ => throw new BenchException($"unknown argument {args[i]}\n{Usage}"),
+            };
+        }
+        return options with { LifecycleRuns = Math.Min(options.LifecycleRuns, options.Sequential) };
+    }
+}
