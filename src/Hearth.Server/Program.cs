@@ -29,6 +29,7 @@ builder.Logging.AddSimpleConsole(o =>
     o.TimestampFormat = "HH:mm:ss.fff ";
     o.UseUtcTimestamp = true;
 });
+builder.Logging.SetMinimumLevel(options.LogLevel);
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 builder.WebHost.ConfigureKestrel(kestrel =>

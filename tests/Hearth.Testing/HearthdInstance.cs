@@ -14,6 +14,7 @@ namespace Hearth.Testing;
 public sealed class HearthdInstance : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static int instances;
     private Process? process;
     private readonly IReadOnlyList<string> extraArgs;
 
@@ -26,6 +27,9 @@ public sealed class HearthdInstance : IAsyncDisposable
     }
 
     public string DataDir { get; }
+
+    /// <summary>First host uid of this instance's workspace ranges (each instance gets its own block of 256 ranges).</summary>
+    public long UidBase { get; } = 1_000_000_000L + (Interlocked.Increment(ref instances) + Environment.ProcessId * 7L) % 150 * 256 * 65536;
     public int Port { get; }
     public string ApiUrl => $"http://127.0.0.1:{Port}";
     public string LogPath => Path.Combine(DataDir, "hearthd.log");
@@ -57,8 +61,11 @@ public sealed class HearthdInstance : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (var arg in new[] { "--data-dir", DataDir, "--api-listen", $"127.0.0.1:{Port}", "--images-dir", RepositoryPaths.TestImages,
-                     "--prebuild-images", "busybox", "--stop-grace-seconds", "2" }.Concat(extraArgs))
+        var defaults = new List<string> { "--data-dir", DataDir, "--api-listen", $"127.0.0.1:{Port}", "--images-dir", RepositoryPaths.TestImages,
+            "--prebuild-images", "busybox", "--stop-grace-seconds", "2" };
+        // Instances running side by side must not hand out the same host uids.
+        if (!extraArgs.Contains("--uid-base")) defaults.AddRange(["--uid-base", UidBase.ToString(System.Globalization.CultureInfo.InvariantCulture), "--max-workspaces", "200"]);
+        foreach (var arg in defaults.Concat(extraArgs))
             info.ArgumentList.Add(arg);
         // The instance must not pick up a settings file or HEARTH_* variables of the machine.
         foreach (var key in info.Environment.Keys.Where(k => k.StartsWith("HEARTH_", StringComparison.Ordinal)).ToList())

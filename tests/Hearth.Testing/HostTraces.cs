@@ -27,6 +27,20 @@ public static class HostTraces
         return traces;
     }
 
+    /// <summary>The backing file of every attached loop device on the host.</summary>
+    public static IReadOnlyList<string> LoopBackingFiles() =>
+        Directory.EnumerateFiles("/sys/block", "backing_file", new EnumerationOptions { RecurseSubdirectories = true, MaxRecursionDepth = 3 })
+            .Select(f => SafeRead(f).Trim()).Where(f => f.Length > 0).ToList();
+
+    /// <summary>The cgroup directories of a workspace, in every controller hierarchy.</summary>
+    public static IReadOnlyList<string> CgroupDirsOf(string workspaceId) =>
+        Directory.EnumerateDirectories("/sys/fs/cgroup").Select(c => Path.Combine(c, "hearth", workspaceId)).Where(Directory.Exists).ToList();
+
+    /// <summary>Every workspace id that has a cgroup under a <c>hearth/</c> parent (of any hearthd on the host).</summary>
+    public static IReadOnlySet<string> CgroupWorkspaceIds() =>
+        Directory.EnumerateDirectories("/sys/fs/cgroup").Select(c => Path.Combine(c, "hearth")).Where(Directory.Exists)
+            .SelectMany(Directory.EnumerateDirectories).Select(Path.GetFileName).ToHashSet()!;
+
     /// <summary>Mount points below <paramref name="dir"/>, outermost first.</summary>
     public static IReadOnlyList<string> MountsUnder(string dir) =>
         File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4]).Where(m => m.StartsWith(dir, StringComparison.Ordinal)).ToList();

@@ -30,6 +30,8 @@ internal sealed record HearthOptions
     /// <summary>First host uid of workspace ranges; workspace slot N gets [base + N*65536, +65536).</summary>
     public long UidBase { get; init; } = 100_000_000;
     public int MaxWorkspaces { get; init; } = 1000;
+    /// <summary>Minimum level of hearthd's log: trace, debug, information, warning, error.</summary>
+    public LogLevel LogLevel { get; init; } = LogLevel.Information;
     public int DefaultCpus { get; init; } = 1;
     public int DefaultMemoryMb { get; init; } = 512;
     public int DefaultDiskSizeMb { get; init; } = 1024;

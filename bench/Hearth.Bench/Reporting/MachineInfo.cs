@@ -1,0 +1,21 @@
+using Hearth.Bench.Host;
+
+namespace Hearth.Bench.Reporting;
+
+/// <summary>What the figures were measured on.</summary>
+internal sealed record MachineInfo(DateTimeOffset Date, int Cores, double MemoryGiB, string Kernel, string Crun, string LoadAverage)
+{
+    public static async Task<MachineInfo> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        var memKb = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal))
+            .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+        var crun = await HostProcess.RunAsync("crun", ["--version"], cancellationToken: cancellationToken);
+        return new MachineInfo(
+            DateTimeOffset.UtcNow,
+            Environment.ProcessorCount,
+            long.Parse(memKb, System.Globalization.CultureInfo.InvariantCulture) / 1024.0 / 1024.0,
+            (await File.ReadAllTextAsync("/proc/sys/kernel/osrelease", cancellationToken)).Trim(),
+            crun.Stdout.Split('\n').FirstOrDefault()?.Trim() ?? "crun ?",
+            string.Join(' ', (await File.ReadAllTextAsync("/proc/loadavg", cancellationToken)).Split(' ').Take(3)));
+    }
+}

@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+using Hearth.Bench.Measurement;
+using Hearth.Bench.Scenarios;
+
+namespace Hearth.Bench.Reporting;
+
+/// <summary>The bench's results as markdown, ready to paste into bench/README.md.</summary>
+internal static class Report
+{
+    /// <summary>Issue 2's target for p50 create -> running.</summary>
+    public const double TargetP50Ms = 60;
+
+    public static string Render(MachineInfo machine, BenchOptions options, HearthScenario hearth,
+        CrunBaseline bare, CrunBaseline userns, CreateBreakdown breakdown)
+    {
+        var text = new StringBuilder();
+        text.AppendLine($"### Run of {machine.Date:yyyy-MM-dd HH:mm} UTC");
+        text.AppendLine();
+        text.AppendLine($"Machine: {machine.Cores} cores, {machine.MemoryGiB:0.#} GiB, kernel {machine.Kernel}, {machine.Crun}; " +
+            $"load average {machine.LoadAverage} at start. All figures in ms; percentiles are nearest-rank.");
+        text.AppendLine();
+
+        var target = hearth.Figures.CreateSequential.P50;
+        text.AppendLine($"**Target (issue 2): p50 create -> running <= {TargetP50Ms:0} ms. Measured: {F(target)} ms, " +
+            $"{(target <= TargetP50Ms ? "met" : $"missed by {F(target - TargetP50Ms)} ms")}.**");
+        text.AppendLine();
+
+        text.AppendLine("#### Hearth vs bare crun, same run");
+        text.AppendLine();
+        text.AppendLine($"| figure | Hearth | bare crun | Hearth / bare | crun + userns + cgroups | Hearth / that |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|");
+        void Ratio(string name, Func<LifecycleFigures, double> figure)
+        {
+            double h = figure(hearth.Figures), b = figure(bare.Figures), u = figure(userns.Figures);
+            text.AppendLine($"| {name} | {F(h)} | {F(b)} | {R(h, b)} | {F(u)} | {R(h, u)} |");
+        }
+        var (s, c) = (options.Sequential, options.Concurrent);
+        Ratio($"create, {s} sequential: p50", f => f.CreateSequential.P50);
+        Ratio($"create, {s} sequential: p99", f => f.CreateSequential.P99);
+        Ratio($"create, {c} concurrent: p50 per request", f => f.CreateConcurrent.P50);
+        Ratio($"create, {c} concurrent: p99 per request", f => f.CreateConcurrent.P99);
+        Ratio($"create, {c} concurrent: wall for all", f => f.CreateConcurrentWallMs);
+        Ratio($"delete, {s} sequential: p50", f => f.DeleteSequential.P50);
+        Ratio($"delete, {s} sequential: p99", f => f.DeleteSequential.P99);
+        Ratio($"delete, {c} concurrent: p50 per request", f => f.DeleteConcurrent.P50);
+        Ratio($"delete, {c} concurrent: p99 per request", f => f.DeleteConcurrent.P99);
+        Ratio($"delete, {c} concurrent: wall for all", f => f.DeleteConcurrentWallMs);
+        text.AppendLine();
+
+        text.AppendLine("#### Distributions");
+        text.AppendLine();
+        text.AppendLine("| series | n | p50 | p90 | p99 | min | max |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var figures in new[] { hearth.Figures, bare.Figures, userns.Figures })
+            foreach (var samples in new[] { figures.CreateSequential, figures.CreateConcurrent, figures.DeleteSequential, figures.DeleteConcurrent })
+                Row(text, samples);
+        foreach (var samples in new[] { hearth.Pause, hearth.Resume, hearth.Stop, hearth.Start })
+            Row(text, samples, $"Hearth {samples.Name} (POST /workspace/:id/{samples.Name})");
+        Row(text, hearth.Health, "Hearth GET /health (HTTP floor, no auth)");
+        Row(text, hearth.GetWorkspace, "Hearth GET /workspace/:id (HTTP + auth + store read)");
+        Row(text, hearth.DriverStartFromLog, "Hearth CrunDriver.StartAsync, from hearthd's debug log (sequential creates)");
+        text.AppendLine();
+
+        text.AppendLine($"#### Where a create goes: hearthd's steps done by hand, {options.BreakdownRuns} runs");
+        text.AppendLine();
+        text.AppendLine($"| step | median | p90 | share of Hearth's sequential p50 ({F(target)}) |");
+        text.AppendLine("|---|---:|---:|---:|");
+        foreach (var step in breakdown.CreateSteps)
+            text.AppendLine($"| {step.Name} | {F(step.P50)} | {F(step.P90)} | {(step.Name.StartsWith(' ') ? "" : P(step.P50 / target))} |");
+        text.AppendLine($"| **{breakdown.CreateSum.Name}** | **{F(breakdown.CreateSum.P50)}** | {F(breakdown.CreateSum.P90)} | {P(breakdown.CreateSum.P50 / target)} |");
+        text.AppendLine($"| hearthd's own work: Hearth p50 minus that sum (HTTP, auth, SQLite, JSON, scheduling) | {F(target - breakdown.CreateSum.P50)} | | {P((target - breakdown.CreateSum.P50) / target)} |");
+        text.AppendLine($"| for reference: {breakdown.SpawnFloor.Name} | {F(breakdown.SpawnFloor.P50)} | {F(breakdown.SpawnFloor.P90)} | |");
+        text.AppendLine();
+        text.AppendLine("| delete step | median | p90 | share of Hearth's sequential delete p50 (" + F(hearth.Figures.DeleteSequential.P50) + ") |");
+        text.AppendLine("|---|---:|---:|---:|");
+        foreach (var step in breakdown.DeleteSteps.Append(breakdown.DeleteSum))
+            text.AppendLine($"| {step.Name} | {F(step.P50)} | {F(step.P90)} | {P(step.P50 / hearth.Figures.DeleteSequential.P50)} |");
+        return text.ToString();
+    }
+
+    private static void Row(StringBuilder text, Samples samples, string? name = null) =>
+        text.AppendLine($"| {name ?? samples.Name} | {samples.Count} | {F(samples.P50)} | {F(samples.P90)} | {F(samples.P99)} | {F(samples.Min)} | {F(samples.Max)} |");
+
+    private static string F(double ms) => double.IsNaN(ms) ? "n/a" : ms.ToString("0.0", CultureInfo.InvariantCulture);
+
+    private static string R(double a, double b) => double.IsNaN(a) || double.IsNaN(b) || b == 0 ? "n/a" : (a / b).ToString("0.0", CultureInfo.InvariantCulture) + "x";
+
+    private static string P(double fraction) => double.IsNaN(fraction) ? "" : (fraction * 100).ToString("0", CultureInfo.InvariantCulture) + " %";
+}

@@ -1,0 +1,104 @@
+using System.Text.Json.Nodes;
+using Hearth.Bench.Host;
+using Hearth.Bench.Measurement;
+
+namespace Hearth.Bench.Scenarios;
+
+/// <summary>
+/// The baseline of issue 2: bare <c>crun run --detach</c> of a copy of the same busybox rootfs
+/// hearthd uses, running <c>sleep 1000</c>, then <c>crun delete --force</c>; the same sequential
+/// series and concurrent burst as Hearth, measured in the same run.
+/// </summary>
+internal sealed class CrunBaseline
+{
+    /// <summary>Far above hearthd's ranges (uid_base 100,000,000 + 65,536 per workspace).</summary>
+    public const long UidBase = 1_900_000_000;
+    public const long UidCount = 65536;
+    private const long MemoryBytes = 512L * 1024 * 1024;
+
+    private readonly Scratch scratch;
+    private readonly string imageRootfs;
+    private readonly BaselineFlavor flavor;
+    private readonly Crun crun;
+    private readonly string dir;
+    private JsonObject? template;
+
+    public CrunBaseline(Scratch scratch, string imageRootfs, BaselineFlavor flavor)
+    {
+        this.scratch = scratch;
+        this.imageRootfs = imageRootfs;
+        this.flavor = flavor;
+        crun = new Crun(scratch.CrunRoot);
+        dir = Path.Combine(scratch.Root, flavor == BaselineFlavor.Bare ? "baseline-bare" : "baseline-userns");
+        Figures = new LifecycleFigures(flavor == BaselineFlavor.Bare ? "bare crun" : "crun+userns+cgroups");
+    }
+
+    public LifecycleFigures Figures { get; }
+
+    private string Rootfs => Path.Combine(dir, "rootfs");
+    private string ConsoleLog => Path.Combine(dir, "console.log");
+
+    /// <summary>Copies the rootfs and makes the config from <c>crun spec</c>; not timed.</summary>
+    public async Task PrepareAsync(CancellationToken cancellationToken = default)
+    {
+        Directory.CreateDirectory(dir);
+        await HostProcess.RunCheckedAsync("cp", ["-a", imageRootfs, Rootfs], cancellationToken: cancellationToken);
+        if (flavor == BaselineFlavor.UsernsCgroups)
+            await HostProcess.RunCheckedAsync("chown", ["-hR", $"{UidBase}:{UidBase}", Rootfs], cancellationToken: cancellationToken);
+        var specDir = Path.Combine(dir, "spec");
+        Directory.CreateDirectory(specDir);
+        await HostProcess.RunCheckedAsync("crun", ["spec", "--bundle", specDir], cancellationToken: cancellationToken);
+        var config = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(specDir, "config.json"), cancellationToken))!.AsObject();
+        config["process"]!["terminal"] = false;
+        config["process"]!["args"] = new JsonArray("sleep", "1000");
+        config["root"]!["path"] = Rootfs;
+        if (flavor == BaselineFlavor.UsernsCgroups)
+        {
+            var linux = config["linux"]!.AsObject();
+            linux["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "user" });
+            linux["namespaces"]!.AsArray().Add(new JsonObject { ["type"] = "cgroup" });
+            var map = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = UidBase, ["size"] = UidCount });
+            linux["uidMappings"] = map;
+            linux["gidMappings"] = map.DeepClone();
+            var memory = new JsonObject { ["limit"] = MemoryBytes };
+            if (File.Exists("/sys/fs/cgroup/memory/memory.memsw.limit_in_bytes")) memory["swap"] = MemoryBytes;
+            var resources = linux["resources"]!.AsObject();
+            resources["memory"] = memory;
+            resources["cpu"] = new JsonObject { ["quota"] = 100_000, ["period"] = 100_000 };
+            resources["pids"] = new JsonObject { ["limit"] = 1024 };
+        }
+        template = config;
+    }
+
+    public async Task RunAsync(BenchOptions options, CancellationToken cancellationToken = default)
+    {
+        var tag = flavor == BaselineFlavor.Bare ? "b" : "u";
+        var sequential = Enumerable.Range(0, options.Sequential).Select(i => $"{scratch.Prefix}-{tag}s{i}").ToList();
+        var concurrent = Enumerable.Range(0, options.Concurrent).Select(i => $"{scratch.Prefix}-{tag}c{i}").ToList();
+        foreach (var id in sequential.Concat(concurrent))
+            await WriteBundleAsync(id, cancellationToken);
+
+        foreach (var id in sequential)
+            await Figures.CreateSequential.TimeAsync(() => crun.RunDetachedAsync(id, BundleOf(id), ConsoleLog, cancellationToken));
+        Figures.CreateConcurrentWallMs = await Burst.RunAsync(concurrent.Count, Figures.CreateConcurrent,
+            i => crun.RunDetachedAsync(concurrent[i], BundleOf(concurrent[i]), ConsoleLog, cancellationToken));
+
+        foreach (var id in sequential)
+            await Figures.DeleteSequential.TimeAsync(() => crun.DeleteCheckedAsync(id, cancellationToken));
+        Figures.DeleteConcurrentWallMs = await Burst.RunAsync(concurrent.Count, Figures.DeleteConcurrent,
+            i => crun.DeleteCheckedAsync(concurrent[i], cancellationToken));
+    }
+
+    private string BundleOf(string id) => Path.Combine(dir, "bundles", id);
+
+    private async Task WriteBundleAsync(string id, CancellationToken cancellationToken)
+    {
+        var config = template!.DeepClone().AsObject();
+        if (flavor == BaselineFlavor.UsernsCgroups)
+            config["linux"]!["cgroupsPath"] = $"/{scratch.CgroupParent}/{id}";
+        else
+            scratch.RememberDefaultCgroup(id);
+        Directory.CreateDirectory(BundleOf(id));
+        await File.WriteAllTextAsync(Path.Combine(BundleOf(id), "config.json"), config.ToJsonString(), cancellationToken);
+    }
+}

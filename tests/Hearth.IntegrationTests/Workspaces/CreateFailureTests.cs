@@ -1,0 +1,132 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Hearth.IntegrationTests.Infrastructure;
+using Hearth.Testing;
+
+namespace Hearth.IntegrationTests.Workspaces;
+
+/// <summary>
+/// hearthd with <c>--crun-path</c> pointing at a wrapper of the real crun that fails <c>crun run</c>
+/// on demand: <c>before</c> fails without running anything, <c>after</c> runs the container for
+/// real and then reports failure, so hearthd must also tear down a container that did start.
+/// Every call is logged (<c>calls.log</c>), so the test knows each workspace id hearthd handed crun.
+/// </summary>
+public sealed class FailingCrunFixture : HearthdFixture
+{
+    public string Dir { get; } = Path.Combine(Path.GetTempPath(), "hearth-fake-crun-" + Guid.NewGuid().ToString("N")[..10]);
+
+    public string Script => Path.Combine(Dir, "crun");
+
+    public string CallsLog => Path.Combine(Dir, "calls.log");
+
+    protected override string[] Flags => ["--crun-path", Script];
+
+    /// <summary><c>before</c>, <c>after</c> or <c>pass</c>.</summary>
+    public void SetMode(string mode) => File.WriteAllText(Path.Combine(Dir, "mode"), mode + "\n");
+
+    protected override Task PrepareAsync()
+    {
+        var realCrun = (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':')
+            .Concat(["/usr/bin", "/usr/sbin", "/bin"]).Select(d => Path.Combine(d, "crun")).First(File.Exists);
+        Directory.CreateDirectory(Dir);
+        SetMode("before");
+        File.WriteAllText(Script, $$"""
+            #!/bin/sh
+            # A crun that fails `crun run` as $dir/mode says; everything else goes to the real crun.
+            dir=$(dirname "$0")
+            echo "$*" >> "$dir/calls.log"
+            mode=$(cat "$dir/mode")
+            for arg in "$@"; do
+              if [ "$arg" = run ]; then
+                case "$mode" in
+                  before) echo "fake crun: refusing to run" >&2; exit 1 ;;
+                  after) {{realCrun}} "$@"; echo "fake crun: failing after a successful run" >&2; exit 1 ;;
+                esac
+              fi
+            done
+            exec {{realCrun}} "$@"
+
+            """.Replace("\r", "", StringComparison.Ordinal));
+        File.SetUnixFileMode(Script, (UnixFileMode)Convert.ToInt32("755", 8));
+        return Task.CompletedTask;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        try { Directory.Delete(Dir, recursive: true); } catch (IOException) { }
+    }
+}
+
+/// <summary>A create that fails at the container step leaves no row, folder, disk, mount, loop device or cgroup.</summary>
+public sealed class CreateFailureTests(FailingCrunFixture fixture) : IClassFixture<FailingCrunFixture>
+{
+    private HearthdInstance Hearthd => fixture.Hearthd;
+
+    [Fact]
+    public async Task A_create_whose_crun_run_fails_leaves_nothing_behind()
+    {
+        fixture.SetMode("before");
+        await AssertFailedCreateLeavesNothingAsync();
+    }
+
+    [Fact]
+    public async Task A_create_whose_container_started_but_crun_reported_failure_leaves_nothing_behind()
+    {
+        fixture.SetMode("after");
+        await AssertFailedCreateLeavesNothingAsync();
+    }
+
+    [Fact]
+    public async Task The_wrapper_passes_through_when_told_to_so_the_failures_above_are_the_run_step()
+    {
+        fixture.SetMode("pass");
+        var id = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+        var echo = await Hearthd.ExecAsync(id, "echo", "up").Within();
+        Assert.Equal("up", echo.Stdout.Trim());
+        ApiAssert.Status(await Hearthd.DeleteAsync("/workspace/" + id).Within(Bounded.Create), HttpStatusCode.OK);
+        Assert.Empty(await HostTraces.FindAsync(Hearthd, id).Within());
+    }
+
+    private async Task AssertFailedCreateLeavesNothingAsync()
+    {
+        var cgroupsBefore = HostTraces.CgroupWorkspaceIds();
+        var idsBefore = HandedToCrun();
+        var totalBefore = (await Hearthd.GetAsync("/workspace").Within()).Json.GetProperty("total").GetInt32();
+        var foldersBefore = HostProbe.WorkspaceFolders(Hearthd);
+        var disks = Path.Combine(Hearthd.DataDir, "disks");
+        var disksBefore = Directory.EnumerateFileSystemEntries(disks).Order().ToList();
+        var mountsBefore = HostTraces.MountsUnder(Hearthd.DataDir);
+        var loopsBefore = LoopsInDataDir();
+        var containersBefore = (await Command.RunAsync("crun", ["--root", Hearthd.CrunRoot, "list", "-q"]).Within()).Stdout;
+
+        var response = await Hearthd.PostAsync("/workspace", """{"image":"busybox"}""").Within(Bounded.Create);
+
+        ApiAssert.Error(response, HttpStatusCode.InternalServerError, "create_failed");
+        var attempted = HandedToCrun().Except(idsBefore).ToList();
+        Assert.Single(attempted); // the failed create did reach crun run, with exactly one new id
+        var id = attempted[0];
+
+        // Measured against the state before the create (0 and empty unless another test of this class left something).
+        Assert.Equal(totalBefore, (await Hearthd.GetAsync("/workspace").Within()).Json.GetProperty("total").GetInt32());
+        ApiAssert.Error(await Hearthd.GetAsync("/workspace/" + id).Within(), HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(foldersBefore, HostProbe.WorkspaceFolders(Hearthd));
+        Assert.Equal(disksBefore, Directory.EnumerateFileSystemEntries(disks).Order().ToList());
+        Assert.Equal(mountsBefore, HostTraces.MountsUnder(Hearthd.DataDir));
+        Assert.Equal(loopsBefore, LoopsInDataDir());
+        Assert.Empty(HostTraces.CgroupDirsOf(id));
+        Assert.Empty(HostTraces.CgroupWorkspaceIds().Except(cgroupsBefore).Where(HandedToCrun().Contains));
+        var containersAfter = (await Command.RunAsync("crun", ["--root", Hearthd.CrunRoot, "list", "-q"]).Within()).Stdout;
+        Assert.Equal(containersBefore, containersAfter);
+        Assert.Empty(await HostTraces.FindAsync(Hearthd, id).Within());
+    }
+
+    private List<string> LoopsInDataDir() =>
+        HostTraces.LoopBackingFiles().Where(f => f.StartsWith(Hearthd.DataDir, StringComparison.Ordinal)).Order().ToList();
+
+    /// <summary>Every workspace id hearthd has passed to crun so far.</summary>
+    private HashSet<string> HandedToCrun() =>
+        File.Exists(fixture.CallsLog)
+            ? Regex.Matches(File.ReadAllText(fixture.CallsLog), @"\bws_[a-z0-9]{10}\b").Select(m => m.Value).ToHashSet()
+            : [];
+}
