@@ -26,6 +26,21 @@ internal sealed class Cgroups(string parent, string mountRoot = "/sys/fs/cgroup"
         return ReadKeyed(file, "oom_kill") ?? 0;
     }
 
+    /// <summary>
+    /// The freezer's view: true once every task is frozen. On v1 a write of FROZEN may leave the
+    /// cgroup in FREEZING while tasks are busy in the kernel; writing FROZEN again retries
+    /// (Documentation/admin-guide/cgroup-v1/freezer-subsystem.rst), which this does.
+    /// </summary>
+    public bool IsFrozen(string id)
+    {
+        if (IsUnified)
+            return ReadKeyed(Path.Combine(mountRoot, parent, id, "cgroup.events"), "frozen") == 1;
+        var state = Path.Combine(mountRoot, "freezer", parent, id, "freezer.state");
+        var text = File.Exists(state) ? File.ReadAllText(state).Trim() : "";
+        if (text == "FREEZING") File.WriteAllText(state, "FROZEN");
+        return text == "FROZEN";
+    }
+
     /// <summary>True when cgroup v1 accounts swap, so memory+swap can be capped.</summary>
     public bool SwapAccounting => !IsUnified
         ? File.Exists(Path.Combine(mountRoot, "memory", "memory.memsw.limit_in_bytes"))

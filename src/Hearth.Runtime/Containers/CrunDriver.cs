@@ -71,7 +71,24 @@ internal sealed partial class CrunDriver(
         MountStack.Unmount(PathsOf(id));
     }
 
-    public Task PauseAsync(string id, CancellationToken cancellationToken = default) => crun.PauseAsync(id, cancellationToken);
+    /// <summary>
+    /// Freezes the workspace and returns only once every task is frozen: `crun pause` can return
+    /// while a busy cgroup is still FREEZING. If it does not freeze in time it is thawed again.
+    /// </summary>
+    public async Task PauseAsync(string id, CancellationToken cancellationToken = default)
+    {
+        await crun.PauseAsync(id, cancellationToken);
+        var deadline = Stopwatch.StartNew();
+        while (!cgroups.IsFrozen(id))
+        {
+            if (deadline.Elapsed > TimeSpan.FromSeconds(10))
+            {
+                await crun.ResumeAsync(id, CancellationToken.None);
+                throw new RuntimeException("pause_failed", $"workspace {id} did not freeze within 10 s; it keeps running");
+            }
+            await Task.Delay(2, cancellationToken);
+        }
+    }
 
     public Task ResumeAsync(string id, CancellationToken cancellationToken = default) => crun.ResumeAsync(id, cancellationToken);
 

@@ -39,12 +39,19 @@ internal static class AptSources
     {
         foreach (var raw in lines)
         {
-            var line = raw.Split('#')[0].Trim();
-            if (!line.StartsWith("deb ", StringComparison.Ordinal)) continue;
-            // Drop an options block: deb [arch=amd64 signed-by=...] uri suite components
-            if (line.Contains('[', StringComparison.Ordinal)) line = "deb " + line[(line.IndexOf(']', StringComparison.Ordinal) + 1)..].Trim();
-            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length >= 3) yield return (parts[1], [parts[2]]);
+            // Fields are separated by spaces or tabs: deb [options] uri suite components...
+            var parts = raw.Split('#')[0].Split([' ', '\t'], StringSplitOptions.RemoveEmptyEntries).ToList();
+            if (parts.Count == 0 || parts[0] != "deb") continue;
+            parts.RemoveAt(0);
+            // An options block is the field right after "deb" that starts with '[' (it may span
+            // several fields); a '[' later on is part of the URI (cdrom:[Debian ...]/).
+            if (parts.Count > 0 && parts[0].StartsWith('['))
+            {
+                var end = parts.FindIndex(p => p.EndsWith(']'));
+                if (end < 0) continue;
+                parts.RemoveRange(0, end + 1);
+            }
+            if (parts.Count >= 2) yield return (parts[0], [parts[1]]);
         }
     }
 

@@ -18,7 +18,9 @@ internal static class HearthConfiguration
         var fromEnv = env.Where(e => e.Key.StartsWith("HEARTH_", StringComparison.Ordinal))
             .ToDictionary(e => e.Key["HEARTH_".Length..].ToLowerInvariant(), e => e.Value);
         var switches = Keys.ToDictionary(k => "--" + k.Replace('_', '-'), k => k);
-        foreach (var arg in args.Where(a => a.StartsWith('-')))
+        // Option names start with "--"; a leading "-" on anything else (other than a number,
+        // which is a value such as "-1") is a mistyped option.
+        foreach (var arg in args.Where(a => a.StartsWith('-') && !double.TryParse(a, System.Globalization.CultureInfo.InvariantCulture, out _)))
         {
             var name = arg.Split('=')[0];
             if (!switches.ContainsKey(name))

@@ -10,7 +10,8 @@ internal static class ListenAddress
         var text = value.StartsWith(':') ? "0.0.0.0" + value : value;
         if (IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port is > 0 and <= 65535)
             return endpoint;
-        if (text.StartsWith("localhost:", StringComparison.Ordinal) && int.TryParse(text["localhost:".Length..], out var port))
+        if (text.StartsWith("localhost:", StringComparison.Ordinal)
+            && int.TryParse(text["localhost:".Length..], System.Globalization.CultureInfo.InvariantCulture, out var port) && port is > 0 and <= 65535)
             return new IPEndPoint(IPAddress.Loopback, port);
         throw new OptionsException($"{key} must be host:port (for example 127.0.0.1:7070), not '{value}'");
     }

@@ -17,12 +17,21 @@ internal sealed class WorkspaceRepository(Database database)
 
     private static readonly string[] ColumnNames = Columns.Split(", ");
 
-    /// <summary>Inserts a new workspace, giving it the lowest free uid slot; returns the stored record.</summary>
-    public WorkspaceRecord Insert(Func<int, WorkspaceRecord> withSlot)
+    /// <summary>
+    /// Inserts a new workspace, giving it the lowest free uid slot; returns the stored record.
+    /// Throws <see cref="WorkspaceLimitReachedException"/> when <paramref name="maxWorkspaces"/> exist.
+    /// </summary>
+    public WorkspaceRecord Insert(Func<int, WorkspaceRecord> withSlot, int maxWorkspaces)
     {
         using var connection = database.Open();
-        // IMMEDIATE takes the write lock first, so two creates cannot pick the same slot.
+        // IMMEDIATE takes the write lock first, so two creates can neither pick the same slot nor
+        // both squeeze under the workspace limit.
         using var transaction = connection.BeginTransaction(deferred: false);
+        using var count = connection.CreateCommand();
+        count.Transaction = transaction;
+        count.CommandText = "SELECT COUNT(*) FROM workspaces";
+        if (Convert.ToInt32(count.ExecuteScalar(), CultureInfo.InvariantCulture) >= maxWorkspaces)
+            throw new WorkspaceLimitReachedException(maxWorkspaces);
         using var slotQuery = connection.CreateCommand();
         slotQuery.Transaction = transaction;
         slotQuery.CommandText =

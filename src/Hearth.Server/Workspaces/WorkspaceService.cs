@@ -37,7 +37,7 @@ internal sealed partial class WorkspaceService(
 
     public async Task<(WorkspaceRecord Workspace, bool Created)> CreateAsync(CreateWorkspaceInput input, string owner)
     {
-        if (input.IdempotencyKey is { } key && repository.FindByIdempotencyKey(owner, key) is { } earlier)
+        if (await FindSettledTwinAsync(input, owner) is { } earlier)
             return (earlier, false);
         CheckCapacity(input.MemoryMb, input.DiskSizeMb);
         if (input.Slug is { } wanted && repository.SlugExists(wanted))
@@ -47,6 +47,9 @@ internal sealed partial class WorkspaceService(
         var rootfs = await images.EnsureAsync(input.Image);
 
         var id = WorkspaceIds.New();
+        // Held from before the row exists until the workspace runs (or is gone), so whoever sees
+        // the row in `creating` - an idempotent retry, a delete - waits for the outcome.
+        using var gate = await locks.AcquireAsync(id);
         var name = input.Name ?? $"workspace-{id[3..]}";
         var slug = input.Slug ?? UniqueSlug(WorkspaceIds.Slugify(name, id), id);
         var now = DateTimeOffset.UtcNow;
@@ -55,60 +58,66 @@ internal sealed partial class WorkspaceService(
         {
             record = repository.Insert(slot => new WorkspaceRecord
             {
-                Id = id,
-                Name = name,
-                Slug = slug,
-                Namespace = input.Namespace,
-                Image = input.Image,
-                Mode = input.Mode,
+                Id = id, Name = name, Slug = slug, Namespace = input.Namespace, Image = input.Image, Mode = input.Mode,
                 Status = Status.Creating,
                 ProvisioningState = ProvisioningValues.StateProvisioning,
                 ProvisioningPhase = ProvisioningValues.PhaseCreating,
                 ProvisioningMessage = "creating disk and container",
-                Cpus = input.Cpus,
-                MemoryMb = input.MemoryMb,
-                DiskSizeMb = input.DiskSizeMb,
+                Cpus = input.Cpus, MemoryMb = input.MemoryMb, DiskSizeMb = input.DiskSizeMb,
                 Config = input.Config,
-                Ttl = input.Ttl,
-                TtlSeconds = input.TtlSeconds,
-                TtlAction = input.TtlAction,
-                RemoveOnExit = input.RemoveOnExit,
-                RestartPolicy = input.RestartPolicy,
-                UidSlot = slot,
-                OwnerKey = owner,
-                IdempotencyKey = input.IdempotencyKey,
-                CreatedAt = now,
-                UpdatedAt = now,
-            });
+                Ttl = input.Ttl, TtlSeconds = input.TtlSeconds, TtlAction = input.TtlAction,
+                RemoveOnExit = input.RemoveOnExit, RestartPolicy = input.RestartPolicy,
+                UidSlot = slot, OwnerKey = owner, IdempotencyKey = input.IdempotencyKey,
+                CreatedAt = now, UpdatedAt = now,
+            }, options.MaxWorkspaces);
+        }
+        catch (WorkspaceLimitReachedException e)
+        {
+            throw new ApiException(422, ErrorCodes.InsufficientCapacity, e.Message);
         }
         catch (SqliteException e) when (e.SqliteErrorCode == 19) // SQLITE_CONSTRAINT: a concurrent twin won
         {
-            if (input.IdempotencyKey is { } k && repository.FindByIdempotencyKey(owner, k) is { } twin) return (twin, false);
+            gate.Dispose();
+            if (input.IdempotencyKey is not null)
+            {
+                // The twin finished: return it; or it failed and left nothing: create after all.
+                return await FindSettledTwinAsync(input, owner) is { } twin ? (twin, false) : await CreateAsync(input, owner);
+            }
             throw ApiException.Conflict($"slug '{slug}' is taken");
         }
 
-        using (await locks.AcquireAsync(id))
+        try
         {
-            try
-            {
-                await driver.CreateAsync(SpecOf(record, rootfs), CancellationToken.None);
-            }
-            catch (Exception e)
-            {
-                LogCreateFailed(e, id);
-                await DestroyQuietlyAsync(id);
-                repository.Delete(id);
-                throw new ApiException(500, ErrorCodes.CreateFailed, $"creating the workspace failed: {e.Message}");
-            }
-            record = await MarkRunningAsync(record with
-            {
-                ProvisioningState = ProvisioningValues.StateReady,
-                ProvisioningPhase = ProvisioningValues.PhaseCreated,
-                ProvisioningMessage = null,
-                CompletedAt = DateTimeOffset.UtcNow,
-            });
+            await driver.CreateAsync(SpecOf(record, rootfs), CancellationToken.None);
         }
+        catch (Exception e)
+        {
+            LogCreateFailed(e, id);
+            await DestroyQuietlyAsync(id);
+            repository.Delete(id);
+            throw new ApiException(500, ErrorCodes.CreateFailed, $"creating the workspace failed: {e.Message}");
+        }
+        record = await MarkRunningAsync(record with
+        {
+            ProvisioningState = ProvisioningValues.StateReady,
+            ProvisioningPhase = ProvisioningValues.PhaseCreated,
+            ProvisioningMessage = null,
+            CompletedAt = DateTimeOffset.UtcNow,
+        });
         return (record, true);
+    }
+
+    /// <summary>
+    /// The workspace an earlier create with the same idempotency key made, once that create has
+    /// finished; null when there is none (or it failed and left nothing, so this one may create).
+    /// </summary>
+    private async Task<WorkspaceRecord?> FindSettledTwinAsync(CreateWorkspaceInput input, string owner)
+    {
+        if (input.IdempotencyKey is not { } key || repository.FindByIdempotencyKey(owner, key) is not { } twin)
+            return null;
+        if (twin.Status != Status.Creating) return twin;
+        using (await locks.AcquireAsync(twin.Id)) { }
+        return repository.FindByIdempotencyKey(owner, key);
     }
 
     public async Task<WorkspaceRecord> StartAsync(string idOrSlug)
@@ -367,8 +376,6 @@ internal sealed partial class WorkspaceService(
             errors.Add(new FieldError { Field = "disk_size_mb", Message = $"{extraDiskMb} MB is more than the free space of the disk pool ({capacity.FreeDiskMb} MB)" });
         if (errors.Count > 0)
             throw new ApiException(422, ErrorCodes.InsufficientCapacity, string.Join("; ", errors.Select(e => $"{e.Field}: {e.Message}"))) { Errors = errors };
-        if (repository.All().Count >= options.MaxWorkspaces)
-            throw new ApiException(422, ErrorCodes.InsufficientCapacity, $"this host holds at most {options.MaxWorkspaces} workspaces (max_workspaces)");
     }
 
     private string UniqueSlug(string slug, string id) => repository.SlugExists(slug) ? $"{slug}-{id[3..]}" : slug;

@@ -62,7 +62,7 @@ internal static class HostProbe
     public static IReadOnlyList<string> WorkspaceFolders(HearthdInstance hearthd)
     {
         var dir = Path.Combine(hearthd.DataDir, "workspaces");
-        return Directory.Exists(dir) ? Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).Order().ToList()! : [];
+        return Directory.Exists(dir) ? Directory.EnumerateFileSystemEntries(dir).Select(e => Path.GetFileName(e)).Order().ToList() : [];
     }
 
     /// <summary>Total size and free space of <c>/</c> inside a workspace, in MiB, from <c>df -m /</c>.</summary>

@@ -15,7 +15,7 @@ public sealed class ConcurrencyTests(HearthdFixture fixture) : IClassFixture<Hea
     public async Task Twenty_concurrent_creates_then_twenty_concurrent_deletes_leave_nothing_behind()
     {
         var creates = await Task.WhenAll(Enumerable.Range(0, Count)
-            .Select(i => Hearthd.PostAsync("/workspace", $$"""{"image":"busybox","name":"racer-{{i}}","config":{"disk_size_mb":128}}"""))).Within(TimeSpan.FromMinutes(4));
+            .Select(i => Hearthd.PostAsync("/workspace", $$$"""{"image":"busybox","name":"racer-{{{i}}}","config":{"disk_size_mb":128}}"""))).Within(TimeSpan.FromMinutes(4));
 
         foreach (var create in creates)
             ApiAssert.Status(create, HttpStatusCode.Created);
@@ -29,7 +29,7 @@ public sealed class ConcurrencyTests(HearthdFixture fixture) : IClassFixture<Hea
         foreach (var id in ids)
             uids.Add(HostProbe.HostUidOf(await HostProbe.InitPidAsync(Hearthd, id)));
         Assert.Equal(Count, uids.Distinct().Count());
-        Assert.All(uids, uid => Assert.True(uid >= 100_000_000, $"uid {uid}"));
+        Assert.All(uids, uid => Assert.True(uid >= Hearthd.UidBase && (uid - Hearthd.UidBase) % 65536 == 0, $"uid {uid}"));
 
         var deletes = await Task.WhenAll(ids.Select(id => Hearthd.DeleteAsync("/workspace/" + id))).Within(TimeSpan.FromMinutes(4));
 

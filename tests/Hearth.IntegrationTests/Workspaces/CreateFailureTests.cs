@@ -19,9 +19,14 @@ public sealed class FailingCrunFixture : HearthdFixture
 
     public string CallsLog => Path.Combine(Dir, "calls.log");
 
+    public string HangPidFile => Path.Combine(Dir, "hang.pid");
+
     protected override string[] Flags => ["--crun-path", Script];
 
-    /// <summary><c>before</c>, <c>after</c> or <c>pass</c>.</summary>
+    /// <summary>
+    /// <c>before</c>, <c>after</c>, <c>hang</c> (crun run never returns; pid in <see cref="HangPidFile"/>),
+    /// <c>hang-delete</c> (the same for crun delete) or <c>pass</c>.
+    /// </summary>
     public void SetMode(string mode) => File.WriteAllText(Path.Combine(Dir, "mode"), mode + "\n");
 
     protected override Task PrepareAsync()
@@ -37,12 +42,11 @@ public sealed class FailingCrunFixture : HearthdFixture
             echo "$*" >> "$dir/calls.log"
             mode=$(cat "$dir/mode")
             for arg in "$@"; do
-              if [ "$arg" = run ]; then
-                case "$mode" in
-                  before) echo "fake crun: refusing to run" >&2; exit 1 ;;
-                  after) {{realCrun}} "$@"; echo "fake crun: failing after a successful run" >&2; exit 1 ;;
-                esac
-              fi
+              case "$arg:$mode" in
+                run:before) echo "fake crun: refusing to run" >&2; exit 1 ;;
+                run:after) {{realCrun}} "$@"; echo "fake crun: failing after a successful run" >&2; exit 1 ;;
+                run:hang | delete:hang-delete) echo $$ > "$dir/hang.pid"; exec sleep 60 ;;
+              esac
             done
             exec {{realCrun}} "$@"
 
@@ -88,6 +92,87 @@ public sealed class CreateFailureTests(FailingCrunFixture fixture) : IClassFixtu
         Assert.Empty(await HostTraces.FindAsync(Hearthd, id).Within());
     }
 
+    [Fact]
+    public async Task A_create_cut_short_by_a_killed_daemon_is_undone_at_the_next_start()
+    {
+        fixture.SetMode("hang");
+        File.Delete(fixture.HangPidFile);
+        var idsBefore = HandedToCrun();
+        var totalBefore = (await Hearthd.GetAsync("/workspace").Within()).Json.GetProperty("total").GetInt32();
+        var foldersBefore = HostProbe.WorkspaceFolders(Hearthd);
+        var disks = Path.Combine(Hearthd.DataDir, "disks");
+        var disksBefore = Directory.EnumerateFileSystemEntries(disks).Order().ToList();
+        var mountsBefore = HostTraces.MountsUnder(Hearthd.DataDir);
+
+        var create = Hearthd.PostAsync("/workspace", """{"image":"busybox"}""");
+        var hangPid = await HostProbe.EventuallyAsync(() => File.Exists(fixture.HangPidFile) ? File.ReadAllText(fixture.HangPidFile).Trim() : "",
+            p => p.Length > 0, TimeSpan.FromSeconds(30), "crun run reached");
+        var id = Assert.Single(HandedToCrun().Except(idsBefore));
+        Assert.NotEmpty(HostTraces.MountsUnder(HostProbe.WorkspaceDir(Hearthd, id))); // caught between mount and run
+
+        await Hearthd.KillAsync().Within();
+        await Assert.ThrowsAnyAsync<Exception>(() => create.Within());
+        await Command.RunAsync("kill", ["-KILL", hangPid]).Within();
+        fixture.SetMode("pass");
+        await Hearthd.LaunchAsync().Within(Bounded.Daemon);
+
+        Assert.Equal(totalBefore, (await Hearthd.GetAsync("/workspace").Within()).Json.GetProperty("total").GetInt32());
+        ApiAssert.Error(await Hearthd.GetAsync("/workspace/" + id).Within(), HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(foldersBefore, HostProbe.WorkspaceFolders(Hearthd));
+        Assert.Equal(disksBefore, Directory.EnumerateFileSystemEntries(disks).Order().ToList());
+        Assert.Equal(mountsBefore, HostTraces.MountsUnder(Hearthd.DataDir));
+        Assert.Empty(await HostTraces.FindAsync(Hearthd, id).Within());
+    }
+
+    [Fact]
+    public async Task A_delete_cut_short_by_a_killed_daemon_is_finished_at_the_next_start()
+    {
+        fixture.SetMode("pass");
+        var id = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+        File.Delete(fixture.HangPidFile);
+        fixture.SetMode("hang-delete");
+
+        var delete = Hearthd.DeleteAsync("/workspace/" + id);
+        var hangPid = await HostProbe.EventuallyAsync(() => File.Exists(fixture.HangPidFile) ? File.ReadAllText(fixture.HangPidFile).Trim() : "",
+            p => p.Length > 0, TimeSpan.FromSeconds(30), "crun delete reached");
+        await Hearthd.KillAsync().Within();
+        await Assert.ThrowsAnyAsync<Exception>(() => delete.Within());
+        await Command.RunAsync("kill", ["-KILL", hangPid]).Within();
+        Assert.NotEmpty(await HostTraces.FindAsync(Hearthd, id).Within()); // the delete really was cut short
+        fixture.SetMode("pass");
+        await Hearthd.LaunchAsync().Within(Bounded.Daemon);
+
+        ApiAssert.Error(await Hearthd.GetAsync("/workspace/" + id).Within(), HttpStatusCode.NotFound, "not_found");
+        Assert.Empty(await HostTraces.FindAsync(Hearthd, id).Within());
+    }
+
+    [Fact]
+    public async Task A_start_that_fails_leaves_the_workspace_failed_unmounted_with_its_disk_and_a_later_start_works()
+    {
+        fixture.SetMode("pass");
+        var id = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+        Assert.Equal(0, (await Hearthd.ShAsync(id, "echo survives-failed-start > /root/f && sync").Within()).ExitCode);
+        ApiAssert.Status(await Hearthd.PostAsync($"/workspace/{id}/stop").Within(Bounded.Create), HttpStatusCode.OK);
+        fixture.SetMode("before");
+
+        var start = await Hearthd.PostAsync($"/workspace/{id}/start").Within(Bounded.Create);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, start.Status);
+        Assert.False(start.Json.GetProperty("success").GetBoolean());
+        Assert.Equal("failed", ApiAssert.WorkspaceStatus(await Hearthd.GetAsync("/workspace/" + id).Within()));
+        Assert.Empty(HostTraces.MountsUnder(HostProbe.WorkspaceDir(Hearthd, id)));
+        Assert.DoesNotContain(HostTraces.LoopBackingFiles(), f => f.Contains(id, StringComparison.Ordinal));
+        Assert.True(File.Exists(HostProbe.DiskFile(Hearthd, id)), "a failed start must keep the disk");
+
+        fixture.SetMode("pass");
+        var again = await Hearthd.PostAsync($"/workspace/{id}/start").Within(Bounded.Create);
+        ApiAssert.Status(again, HttpStatusCode.OK);
+        Assert.Equal("running", ApiAssert.WorkspaceStatus(again));
+        Assert.Equal("survives-failed-start", (await Hearthd.ExecAsync(id, "cat", "/root/f").Within()).Stdout.Trim());
+        ApiAssert.Status(await Hearthd.DeleteAsync("/workspace/" + id).Within(Bounded.Create), HttpStatusCode.OK);
+        Assert.Empty(await HostTraces.FindAsync(Hearthd, id).Within());
+    }
+
     private async Task AssertFailedCreateLeavesNothingAsync()
     {
         var cgroupsBefore = HostTraces.CgroupWorkspaceIds();
@@ -115,7 +200,8 @@ public sealed class CreateFailureTests(FailingCrunFixture fixture) : IClassFixtu
         Assert.Equal(mountsBefore, HostTraces.MountsUnder(Hearthd.DataDir));
         Assert.Equal(loopsBefore, LoopsInDataDir());
         Assert.Empty(HostTraces.CgroupDirsOf(id));
-        Assert.Empty(HostTraces.CgroupWorkspaceIds().Except(cgroupsBefore).Where(HandedToCrun().Contains));
+        var newCgroups = HostTraces.CgroupWorkspaceIds().Except(cgroupsBefore).ToList();
+        Assert.DoesNotContain(newCgroups, HandedToCrun().Contains);
         var containersAfter = (await Command.RunAsync("crun", ["--root", Hearthd.CrunRoot, "list", "-q"]).Within()).Stdout;
         Assert.Equal(containersBefore, containersAfter);
         Assert.Empty(await HostTraces.FindAsync(Hearthd, id).Within());

@@ -27,6 +27,20 @@ public sealed class DeleteTests(HearthdFixture fixture) : IClassFixture<HearthdF
     }
 
     [Fact]
+    public async Task Delete_of_a_stopped_workspace_removes_its_kept_disk()
+    {
+        var id = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+        ApiAssert.Status(await Hearthd.PostAsync($"/workspace/{id}/stop").Within(Bounded.Create), HttpStatusCode.OK);
+        Assert.True(File.Exists(HostProbe.DiskFile(Hearthd, id)));
+
+        ApiAssert.Status(await Hearthd.DeleteAsync("/workspace/" + id).Within(Bounded.Create), HttpStatusCode.OK);
+
+        Assert.Empty(await HostTraces.FindAsync(Hearthd, id).Within());
+        Assert.False(File.Exists(HostProbe.DiskFile(Hearthd, id)));
+        ApiAssert.Error(await Hearthd.DeleteAsync("/workspace/" + id).Within(), HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
     public async Task Delete_of_a_paused_workspace_leaves_no_trace()
     {
         var id = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);

@@ -23,6 +23,11 @@ public sealed class DiskFullTests(HearthdFixture fixture) : IClassFixture<Hearth
         var written = await Hearthd.ShAsync(id, "ls -l /big | awk '{print $5}'").Within();
         Assert.InRange(long.Parse(written.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture), 50 * MiB, 100 * MiB);
 
+        // The sparse image holds at most its size in real blocks...
+        var allocated = await Command.RunAsync("stat", ["-c", "%b %B", HostProbe.DiskFile(Hearthd, id)]).Within();
+        var parts = allocated.Stdout.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(p => long.Parse(p, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.InRange(parts[0] * parts[1], 50 * MiB, 110 * MiB);
+        // ...and the filesystem of the data dir lost no more than that.
         var hostFreeAfter = new DriveInfo(Hearthd.DataDir).AvailableFreeSpace;
         var used = hostFreeBefore - hostFreeAfter;
         Assert.True(used <= 110 * MiB, $"the host lost {used / MiB} MiB for a 100 MB disk");

@@ -7,8 +7,6 @@ namespace Hearth.IntegrationTests.Workspaces;
 public sealed class LimitsTests(HearthdFixture fixture) : IClassFixture<HearthdFixture>
 {
     private const string Sized = """{"image":"busybox","config":{"cpus":2,"memory_mb":256,"disk_size_mb":300}}""";
-    private const long UidBase = 100_000_000;
-
     private HearthdInstance Hearthd => fixture.Hearthd;
 
     [Fact]
@@ -49,8 +47,8 @@ public sealed class LimitsTests(HearthdFixture fixture) : IClassFixture<HearthdF
         Assert.Equal("0", inside.Stdout.Trim());
 
         var hostUid = HostProbe.HostUidOf(await HostProbe.InitPidAsync(Hearthd, id));
-        Assert.True(hostUid >= UidBase, $"init of {id} runs as host uid {hostUid}");
-        Assert.Equal(0, hostUid % 65536); // uid 0 inside is the first uid of the workspace's range
+        Assert.True(hostUid >= Hearthd.UidBase, $"init of {id} runs as host uid {hostUid}");
+        Assert.True((hostUid - Hearthd.UidBase) % 65536 == 0, $"host uid {hostUid} is not the start of a range above {Hearthd.UidBase}"); // uid 0 inside is the first uid of its range
 
         var onHost = Path.Combine(HostProbe.WorkspaceDir(Hearthd, id), "disk", "upper", "made-by-root");
         Assert.True(File.Exists(onHost), $"{onHost} is missing");
@@ -66,7 +64,7 @@ public sealed class LimitsTests(HearthdFixture fixture) : IClassFixture<HearthdF
         var firstUid = HostProbe.HostUidOf(await HostProbe.InitPidAsync(Hearthd, first));
         var secondUid = HostProbe.HostUidOf(await HostProbe.InitPidAsync(Hearthd, second));
 
-        Assert.True(firstUid >= UidBase && secondUid >= UidBase, $"{firstUid}, {secondUid}");
+        Assert.True(firstUid >= Hearthd.UidBase && secondUid >= Hearthd.UidBase, $"{firstUid}, {secondUid}");
         // Different ranges, not merely different uids: the 65536-uid ranges must not overlap.
         Assert.True(Math.Abs(firstUid - secondUid) >= 65536, $"{first} runs as {firstUid}, {second} as {secondUid}");
     }

@@ -32,4 +32,26 @@ public sealed class OomTests(HearthdFixture fixture) : IClassFixture<HearthdFixt
         var echo = await Hearthd.ShAsync(id, "echo alive").Within();
         Assert.Equal("alive", echo.Stdout.Trim());
     }
+
+    [Fact]
+    public async Task A_main_process_killed_by_the_oom_killer_stops_the_workspace_and_the_reason_says_so()
+    {
+        var id = await Hearthd.CreateWorkspaceAsync(
+            """{"image":"busybox","config":{"memory_mb":128,"cmd":["/bin/sh","-c","sleep 1; x=$(head -c 300000000 /dev/zero | tr '\\0' a); sleep 100000"]}}""")
+            .Within(Bounded.Create);
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        ApiResponse get;
+        do
+        {
+            await Task.Delay(200);
+            get = await Hearthd.GetAsync("/workspace/" + id).Within();
+        }
+        while (ApiAssert.WorkspaceStatus(get) != "stopped" && DateTime.UtcNow < deadline);
+
+        Assert.Equal("stopped", ApiAssert.WorkspaceStatus(get));
+        var reason = get.Workspace.GetProperty("info").GetProperty("reason").GetString();
+        Assert.Contains("OOM", reason, StringComparison.OrdinalIgnoreCase);
+        Assert.Empty(HostTraces.MountsUnder(HostProbe.WorkspaceDir(Hearthd, id)));
+    }
 }

@@ -34,4 +34,24 @@ public sealed class PauseResumeTests(HearthdFixture fixture) : IClassFixture<Hea
         Assert.Equal("THAWED", HostProbe.ReadCgroup("freezer", id, "freezer.state"));
         await CounterWorkspace.PassesAsync(Hearthd, id, frozenAt, TimeSpan.FromSeconds(5));
     }
+
+    [Fact]
+    public async Task Pause_returns_only_once_every_process_is_frozen_even_in_a_busy_workspace()
+    {
+        // Constant forks and a CPU-bound loop: the freezer needs a moment (FREEZING) before it is FROZEN.
+        var id = await Hearthd.CreateWorkspaceAsync(
+            """{"image":"busybox","config":{"cpus":2,"cmd":["/bin/sh","-c","(while true; do :; done) & while true; do /bin/true; done"]}}""")
+            .Within(Bounded.Create);
+        await Task.Delay(300);
+
+        var states = new List<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            ApiAssert.Status(await Hearthd.PostAsync($"/workspace/{id}/pause").Within(), HttpStatusCode.OK);
+            states.Add(HostProbe.ReadCgroup("freezer", id, "freezer.state"));
+            ApiAssert.Status(await Hearthd.PostAsync($"/workspace/{id}/resume").Within(), HttpStatusCode.OK);
+        }
+
+        Assert.All(states, s => Assert.Equal("FROZEN", s));
+    }
 }
