@@ -23,6 +23,11 @@ packages=(
   libc6-dev
 )
 
+# The official oblien SDK's compatibility tests (tests/compat) need Node.js 18+ and npm; a
+# machine that already has them (from any source) keeps its own.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
