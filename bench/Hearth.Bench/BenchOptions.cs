@@ -10,8 +10,19 @@ internal sealed record BenchOptions
     /// <summary>Workspaces that go through pause, resume, stop and start, one op each.</summary>
     public int LifecycleRuns { get; init; } = 20;
     public int BreakdownRuns { get; init; } = 20;
-    /// <summary>Creates and deletes before measuring: JIT, the admin key's PBKDF2, the first connection.</summary>
-    public int Warmup { get; init; } = 5;
+    /// <summary>
+    /// Fewest creates and deletes before measuring: the admin key's PBKDF2, the first
+    /// connection and, above all, hearthd's JIT. With tiered PGO a method is compiled three
+    /// times (tier 0, instrumented, tier 1) after some 30 calls each, and most of a create's
+    /// code runs once per create, so hearthd needs on the order of 150 creates to stop
+    /// compiling; until then its JIT thread costs more CPU than the create itself. Warm-up goes
+    /// on, in batches of 20, until a batch passes with the JIT thread (nearly) idle.
+    /// </summary>
+    public int Warmup { get; init; } = 60;
+    public int WarmupMax { get; init; } = 400;
+    /// <summary>Paced crun creates, one every <see cref="PaceMs"/>, for the cold-cgroup-attach comparison.</summary>
+    public int Paced { get; init; } = 20;
+    public int PaceMs { get; init; } = 100;
     /// <summary>The image cache of the bench's hearthd (busybox is built into it once).</summary>
     public string ImagesDir { get; init; } = Path.Combine(RepositoryPaths.Root, "artifacts", "bench-images");
     /// <summary>Also write the report (markdown) here.</summary>
@@ -19,7 +30,7 @@ internal sealed record BenchOptions
 
     public const string Usage = """
         usage: hearth-bench [--sequential N] [--concurrent N] [--lifecycle N] [--breakdown N]
-                            [--warmup N] [--images-dir DIR] [--report FILE]
+                            [--warmup N] [--warmup-max N] [--paced N] [--images-dir DIR] [--report FILE]
         Must run as root, after scripts/publish.sh (bench/run.sh does both).
         """;
 
@@ -37,11 +48,17 @@ internal sealed record BenchOptions
                 "--lifecycle" => options with { LifecycleRuns = Count() },
                 "--breakdown" => options with { BreakdownRuns = Count() },
                 "--warmup" => options with { Warmup = Count() },
+                "--warmup-max" => options with { WarmupMax = Count() },
+                "--paced" => options with { Paced = Count() },
                 "--images-dir" => options with { ImagesDir = Path.GetFullPath(Value()) },
                 "--report" => options with { ReportPath = Path.GetFullPath(Value()) },
                 _ => throw new BenchException($"unknown argument {args[i]}\n{Usage}"),
             };
         }
-        return options with { LifecycleRuns = Math.Min(options.LifecycleRuns, options.Sequential) };
+        return options with
+        {
+            LifecycleRuns = Math.Min(options.LifecycleRuns, options.Sequential),
+            WarmupMax = Math.Max(options.WarmupMax, options.Warmup),
+        };
     }
 }

@@ -13,4 +13,9 @@ internal sealed class LifecycleFigures(string system)
     public Samples DeleteSequential { get; } = new($"{system} delete, sequential");
     public Samples DeleteConcurrent { get; } = new($"{system} delete, concurrent");
     public double DeleteConcurrentWallMs { get; set; } = double.NaN;
+    /// <summary>CPU time per sequential create of the process that drives it and its reaped children (<see cref="ProcessCpu"/>).</summary>
+    public double CreateCpuMs { get; set; } = double.NaN;
+    /// <summary>The part of <see cref="CreateCpuMs"/> spent in the driving process itself (hearthd, or the bench for crun).</summary>
+    public double CreateCpuOwnMs { get; set; } = double.NaN;
+    public double DeleteCpuMs { get; set; } = double.NaN;
 }

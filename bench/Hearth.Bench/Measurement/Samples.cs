@@ -4,12 +4,14 @@ namespace Hearth.Bench.Measurement;
 
 /// <summary>
 /// Durations of one repeated operation, in milliseconds. Percentiles are nearest-rank
-/// (the smallest sample with at least p% of the samples at or below it), so with 20 samples
-/// p99 is the maximum and with 50 it is the largest but none.
+/// (the smallest sample with at least p% of the samples at or below it), so with 100 samples
+/// or fewer p99 is the maximum: a p99 of 50 runs is the worst of them.
 /// </summary>
 internal sealed class Samples(string name)
 {
     private readonly List<double> values = [];
+    private double cpuMs;
+    private int cpuRuns;
 
     public string Name { get; } = name;
 
@@ -37,6 +39,25 @@ internal sealed class Samples(string name)
         await action();
         Add(clock.Elapsed);
     }
+
+    /// <summary>
+    /// Like <see cref="TimeAsync(Func{Task})"/>, and also adds up the CPU time this process and
+    /// the children it reaped spent meanwhile (<see cref="ProcessCpu"/>; kernel ticks, so
+    /// meaningful as an average over many runs). For operations that run one at a time only.
+    /// </summary>
+    public async Task<T> TimeWithCpuAsync<T>(Func<Task<T>> action)
+    {
+        var before = ProcessCpu.ReadMs(Environment.ProcessId);
+        var result = await TimeAsync(action);
+        cpuMs += ProcessCpu.ReadMs(Environment.ProcessId) - before;
+        cpuRuns++;
+        return result;
+    }
+
+    public Task TimeWithCpuAsync(Func<Task> action) => TimeWithCpuAsync(async () => { await action(); return 0; });
+
+    /// <summary>Average CPU per run measured by <see cref="TimeWithCpuAsync{T}"/>; NaN if none was.</summary>
+    public double CpuMsPerRun => cpuRuns == 0 ? double.NaN : cpuMs / cpuRuns;
 
     public double Percentile(double p)
     {

@@ -16,6 +16,10 @@ internal sealed record MachineInfo(DateTimeOffset Date, int Cores, double Memory
             long.Parse(memKb, System.Globalization.CultureInfo.InvariantCulture) / 1024.0 / 1024.0,
             (await File.ReadAllTextAsync("/proc/sys/kernel/osrelease", cancellationToken)).Trim(),
             crun.Stdout.Split('\n').FirstOrDefault()?.Trim() ?? "crun ?",
-            string.Join(' ', (await File.ReadAllTextAsync("/proc/loadavg", cancellationToken)).Split(' ').Take(3)));
+            await LoadAverageAsync(cancellationToken));
     }
+
+    /// <summary>The 1, 5 and 15 minute load averages: anything else running skews the figures.</summary>
+    public static async Task<string> LoadAverageAsync(CancellationToken cancellationToken = default) =>
+        string.Join(' ', (await File.ReadAllTextAsync("/proc/loadavg", cancellationToken)).Split(' ').Take(3));
 }

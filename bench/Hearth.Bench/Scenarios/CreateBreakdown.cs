@@ -54,6 +54,15 @@ internal sealed class CreateBreakdown
     public Samples RemoveFiles { get; } = new("rm disk image + workspace dir + cgroup leftovers");
     public Samples DeleteSum { get; } = new("sum of the delete steps, per run");
 
+    /// <summary>
+    /// One write of a pid to a fresh cgroup v1 <c>cgroup.procs</c> after an idle pause, and one
+    /// right after it: crun does this for every container, and in kernel 6.x an attach takes
+    /// cgroup_threadgroup_rwsem for writing, which costs an RCU grace period unless another
+    /// writer just had it (percpu-rwsem, rcu_sync).
+    /// </summary>
+    public Samples CgroupAttachCold { get; } = new("cgroup v1 attach (write to cgroup.procs) after an idle pause");
+    public Samples CgroupAttachWarm { get; } = new("cgroup v1 attach right after another one");
+
     public IReadOnlyList<Samples> CreateSteps =>
         [CrunDeleteAbsent, Disk, DiskMount, Userns, UsernsUntilFd, UsernsKill, IdmapMount, OverlayMount, ConfigWrite, CrunRun, CrunState];
 
@@ -69,19 +78,53 @@ internal sealed class CreateBreakdown
 
     private string AgentDir => Path.Combine(dir, "agent");
 
-    public async Task RunAsync(int runs, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// <paramref name="runs"/> by-hand creates and deletes; <paramref name="alongside"/> runs
+    /// before each (a create and delete through hearthd's API), so that the two are measured
+    /// under the same load, whatever else the machine is doing.
+    /// </summary>
+    public async Task RunAsync(int runs, Func<CancellationToken, Task> alongside, CancellationToken cancellationToken = default)
     {
         for (var i = 0; i < runs; i++)
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            await SpawnFloor.TimeAsync(() => HostProcess.RunAsync("/bin/true", [], cancellationToken: cancellationToken));
+            await alongside(cancellationToken);
+            await SpawnFloor.TimeWithCpuAsync(() => HostProcess.RunAsync("/bin/true", [], cancellationToken: cancellationToken));
             var id = $"{scratch.Prefix}-k{i}";
-            var total = Stopwatch.StartNew();
-            await CreateAsync(id, cancellationToken);
-            CreateSum.Add(total.Elapsed);
-            total.Restart();
-            await DestroyAsync(id, cancellationToken);
-            DeleteSum.Add(total.Elapsed);
+            await CreateSum.TimeWithCpuAsync(() => CreateAsync(id, cancellationToken));
+            await DeleteSum.TimeWithCpuAsync(() => DestroyAsync(id, cancellationToken));
+        }
+    }
+
+    /// <summary>Moves a <c>sleep</c> of ours from cgroup to cgroup in the pids hierarchy, below the bench's own parent.</summary>
+    public async Task ProbeCgroupAttachAsync(int runs, int pauseMs, CancellationToken cancellationToken = default)
+    {
+        var parent = Path.Combine("/sys/fs/cgroup/pids", scratch.CgroupParent, "attach-probe");
+        using var sleeper = Process.Start(new ProcessStartInfo("sleep", "1000") { UseShellExecute = false, RedirectStandardInput = true })
+            ?? throw new BenchException("cannot start sleep");
+        var pid = sleeper.Id.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            for (var i = 0; i < runs; i++)
+            {
+                await Task.Delay(pauseMs, cancellationToken);
+                foreach (var (name, samples) in new[] { ($"cold{i}", CgroupAttachCold), ($"warm{i}", CgroupAttachWarm) })
+                {
+                    var dir = Path.Combine(parent, name);
+                    Directory.CreateDirectory(dir);
+                    await samples.TimeAsync(() => File.WriteAllTextAsync(Path.Combine(dir, "cgroup.procs"), pid, CancellationToken.None));
+                }
+            }
+        }
+        finally
+        {
+            sleeper.Kill();
+            await sleeper.WaitForExitAsync(CancellationToken.None);
+            // Empty now; Scratch removes whatever this leaves.
+            foreach (var dir in Directory.Exists(parent) ? Directory.EnumerateDirectories(parent).Append(parent).ToList() : [])
+            {
+                try { Directory.Delete(dir); }
+                catch (IOException) { }
+            }
         }
     }
 
@@ -95,8 +138,8 @@ internal sealed class CreateBreakdown
         var rootfs = Path.Combine(root, "rootfs");
         var bundle = Path.Combine(root, "bundle");
 
-        await CrunDeleteAbsent.TimeAsync(() => crun.DeleteAsync(id, cancellationToken));
-        await Disk.TimeAsync(async () =>
+        await CrunDeleteAbsent.TimeWithCpuAsync(() => crun.DeleteAsync(id, cancellationToken));
+        await Disk.TimeWithCpuAsync(async () =>
         {
             Directory.CreateDirectory(root);
             await using (var file = new FileStream(disk, FileMode.CreateNew, FileAccess.Write))
@@ -104,7 +147,7 @@ internal sealed class CreateBreakdown
             await HostProcess.RunCheckedAsync("mkfs.ext4",
                 ["-q", "-F", "-m", "0", "-E", $"nodiscard,root_owner={UidBase}:{UidBase}", disk], cancellationToken: cancellationToken);
         });
-        await DiskMount.TimeAsync(() =>
+        await DiskMount.TimeWithCpuAsync(() =>
         {
             Mounts.MountDisk(disk, diskMount);
             foreach (var d in new[] { upper, work })
@@ -115,42 +158,42 @@ internal sealed class CreateBreakdown
             }
             return Task.CompletedTask;
         });
-        var helper = await Userns.TimeAsync(() => UserNamespaceHelper.CreateAsync(UidBase, CrunBaseline.UidCount, cancellationToken));
+        var helper = await Userns.TimeWithCpuAsync(() => UserNamespaceHelper.CreateAsync(UidBase, CrunBaseline.UidCount, cancellationToken));
         using (helper)
         {
             UsernsUntilFd.Add(helper.UntilFd);
             UsernsKill.Add(helper.KillAndReap);
-            await IdmapMount.TimeAsync(() =>
+            await IdmapMount.TimeWithCpuAsync(() =>
             {
                 Mounts.MountIdmappedReadOnly(imageRootfs, lower, helper.Fd);
                 return Task.CompletedTask;
             });
         }
-        await OverlayMount.TimeAsync(() =>
+        await OverlayMount.TimeWithCpuAsync(() =>
         {
             Mounts.MountOverlay(lower, upper, work, rootfs);
             return Task.CompletedTask;
         });
-        await ConfigWrite.TimeAsync(async () =>
+        await ConfigWrite.TimeWithCpuAsync(async () =>
         {
             Directory.CreateDirectory(bundle);
             await File.WriteAllTextAsync(Path.Combine(bundle, "config.json"), Render(id, rootfs), cancellationToken);
         });
-        await CrunRun.TimeAsync(() => crun.RunDetachedAsync(id, bundle, Path.Combine(root, "console.log"), cancellationToken));
-        await CrunState.TimeAsync(() => crun.StateAsync(id, cancellationToken));
+        await CrunRun.TimeWithCpuAsync(() => crun.RunDetachedAsync(id, bundle, Path.Combine(root, "console.log"), cancellationToken));
+        await CrunState.TimeWithCpuAsync(() => crun.StateAsync(id, cancellationToken));
     }
 
     private async Task DestroyAsync(string id, CancellationToken cancellationToken)
     {
         var root = Path.Combine(dir, "workspaces", id);
-        await CrunDelete.TimeAsync(() => crun.DeleteCheckedAsync(id, cancellationToken));
-        await Unmount.TimeAsync(() =>
+        await CrunDelete.TimeWithCpuAsync(() => crun.DeleteCheckedAsync(id, cancellationToken));
+        await Unmount.TimeWithCpuAsync(() =>
         {
             foreach (var target in new[] { "rootfs", "lower", "disk" })
                 Mounts.Unmount(Path.Combine(root, target));
             return Task.CompletedTask;
         });
-        await RemoveFiles.TimeAsync(() =>
+        await RemoveFiles.TimeWithCpuAsync(() =>
         {
             File.Delete(Path.Combine(dir, "disks", id + ".ext4"));
             Directory.Delete(root, recursive: true);

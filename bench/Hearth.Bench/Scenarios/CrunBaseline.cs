@@ -11,8 +11,12 @@ namespace Hearth.Bench.Scenarios;
 /// </summary>
 internal sealed class CrunBaseline
 {
-    /// <summary>Far above hearthd's ranges (uid_base 100,000,000 + 65,536 per workspace).</summary>
-    public const long UidBase = 1_900_000_000;
+    /// <summary>
+    /// Above every range hearthd hands out here: its default uid_base (100,000,000) and the test
+    /// instances' blocks (1,000,000,000 + up to 150 x 256 x 65,536 = 3,516,582,400), so the
+    /// bench never shares host uids with a workspace of a test run beside it.
+    /// </summary>
+    public const long UidBase = 4_000_000_000;
     public const long UidCount = 65536;
     private const long MemoryBytes = 512L * 1024 * 1024;
 
@@ -34,6 +38,13 @@ internal sealed class CrunBaseline
     }
 
     public LifecycleFigures Figures { get; }
+
+    /// <summary>
+    /// Creates spaced out by an idle pause, as hearthd's are by its own work (disk, mounts,
+    /// helpers) between two crun runs: a cgroup v1 attach right after another one is cheap, one
+    /// after an idle moment waits for an RCU grace period (see CreateBreakdown's attach probe).
+    /// </summary>
+    public Samples CreatePaced { get; private set; } = new("paced");
 
     private string Rootfs => Path.Combine(dir, "rootfs");
     private string ConsoleLog => Path.Combine(dir, "console.log");
@@ -78,15 +89,39 @@ internal sealed class CrunBaseline
         foreach (var id in sequential.Concat(concurrent))
             await WriteBundleAsync(id, cancellationToken);
 
+        // The bench process spawns the baseline's crun, as hearthd spawns its own.
+        var before = ProcessCpu.Read(Environment.ProcessId);
         foreach (var id in sequential)
             await Figures.CreateSequential.TimeAsync(() => crun.RunDetachedAsync(id, BundleOf(id), ConsoleLog, cancellationToken));
+        var after = ProcessCpu.Read(Environment.ProcessId);
+        Figures.CreateCpuMs = (after.Total - before.Total) / sequential.Count;
+        Figures.CreateCpuOwnMs = (after.Own - before.Own) / sequential.Count;
         Figures.CreateConcurrentWallMs = await Burst.RunAsync(concurrent.Count, Figures.CreateConcurrent,
             i => crun.RunDetachedAsync(concurrent[i], BundleOf(concurrent[i]), ConsoleLog, cancellationToken));
 
+        var cpu = ProcessCpu.ReadMs(Environment.ProcessId);
         foreach (var id in sequential)
             await Figures.DeleteSequential.TimeAsync(() => crun.DeleteCheckedAsync(id, cancellationToken));
+        Figures.DeleteCpuMs = (ProcessCpu.ReadMs(Environment.ProcessId) - cpu) / sequential.Count;
         Figures.DeleteConcurrentWallMs = await Burst.RunAsync(concurrent.Count, Figures.DeleteConcurrent,
             i => crun.DeleteCheckedAsync(concurrent[i], cancellationToken));
+    }
+
+    /// <summary><paramref name="count"/> creates, each after <paramref name="paceMs"/> of idling; deleted afterwards, untimed.</summary>
+    public async Task RunPacedAsync(int count, int paceMs, CancellationToken cancellationToken = default)
+    {
+        CreatePaced = new Samples($"{Figures.System} create, one every {paceMs} ms");
+        var tag = flavor == BaselineFlavor.Bare ? "b" : "u";
+        var ids = Enumerable.Range(0, count).Select(i => $"{scratch.Prefix}-{tag}p{i}").ToList();
+        foreach (var id in ids)
+            await WriteBundleAsync(id, cancellationToken);
+        foreach (var id in ids)
+        {
+            await Task.Delay(paceMs, cancellationToken);
+            await CreatePaced.TimeAsync(() => crun.RunDetachedAsync(id, BundleOf(id), ConsoleLog, cancellationToken));
+        }
+        foreach (var id in ids)
+            await crun.DeleteCheckedAsync(id, cancellationToken);
     }
 
     private string BundleOf(string id) => Path.Combine(dir, "bundles", id);

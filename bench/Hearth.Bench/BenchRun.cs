@@ -1,0 +1,87 @@
+using Hearth.Bench.Host;
+using Hearth.Bench.Reporting;
+using Hearth.Bench.Scenarios;
+using Hearth.Testing;
+
+namespace Hearth.Bench;
+
+/// <summary>
+/// One bench run: Hearth through the API of a hearthd of its own, then the two crun baselines
+/// and the by-hand breakdown, all on the same machine in the same minutes. Whatever happens,
+/// the workspaces are deleted, hearthd is stopped (by its PID) and the scratch state is removed.
+/// </summary>
+internal static class BenchRun
+{
+    /// <summary>Lets CrunDriver log each start's duration without turning on any other debug output.</summary>
+    private const string DriverLogLevel = "Logging__LogLevel__Hearth.Runtime.Containers.CrunDriver";
+
+    public static async Task<int> RunAsync(BenchOptions options, CancellationToken cancellationToken)
+    {
+        var progress = Console.Error;
+        var machine = await MachineInfo.ReadAsync(cancellationToken);
+        await using var scratch = Scratch.Create();
+        HearthdInstance? hearthd = null;
+        try
+        {
+            progress.WriteLine($"bench: starting hearthd (images in {options.ImagesDir}; busybox is built there on first use)");
+            Environment.SetEnvironmentVariable(DriverLogLevel, "Debug");
+            // The later --images-dir wins over the test image cache HearthdInstance names.
+            hearthd = await HearthdInstance.StartAsync("--images-dir", options.ImagesDir);
+            progress.WriteLine($"bench: hearthd pid {hearthd.Pid} on {hearthd.ApiUrl}, data dir {hearthd.DataDir}");
+
+            var hearth = new HearthScenario(hearthd, options, progress);
+            progress.WriteLine($"bench: warm-up, {options.Warmup} to {options.WarmupMax} creates and deletes, until hearthd's JIT is idle");
+            await hearth.WarmUpAsync(cancellationToken);
+            await hearth.RunAsync(cancellationToken);
+
+            var imageRootfs = Path.Combine(options.ImagesDir, "busybox", "rootfs");
+            var bare = new CrunBaseline(scratch, imageRootfs, BaselineFlavor.Bare);
+            var userns = new CrunBaseline(scratch, imageRootfs, BaselineFlavor.UsernsCgroups);
+            foreach (var baseline in new[] { bare, userns })
+            {
+                progress.WriteLine($"bench: baseline {baseline.Figures.System}");
+                await baseline.PrepareAsync(cancellationToken);
+                await baseline.RunAsync(options, cancellationToken);
+                await baseline.RunPacedAsync(options.Paced, options.PaceMs, cancellationToken);
+            }
+
+            progress.WriteLine($"bench: breakdown, hearthd's create steps by hand x{options.BreakdownRuns}");
+            var breakdown = new CreateBreakdown(scratch, imageRootfs,
+                hearth.SampleConfigJson ?? throw new BenchException("no workspace config was captured"),
+                Path.Combine(hearthd.DataDir, "agent", "current"));
+            await breakdown.PrepareAsync(cancellationToken);
+            await breakdown.RunAsync(options.BreakdownRuns, hearth.CreateAndDeleteOnceAsync, cancellationToken);
+            await breakdown.ProbeCgroupAttachAsync(options.BreakdownRuns, options.PaceMs, cancellationToken);
+
+            var report = Report.Render(machine, await MachineInfo.LoadAverageAsync(cancellationToken), options, hearth, bare, userns, breakdown);
+            Console.WriteLine(report);
+            if (options.ReportPath is { } path)
+            {
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                await File.WriteAllTextAsync(path, report, CancellationToken.None);
+                progress.WriteLine($"bench: report written to {path}");
+            }
+            return 0;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return 130;
+        }
+        catch (Exception e)
+        {
+            progress.WriteLine($"bench: FAILED: {e.Message}");
+            if (hearthd is not null)
+                progress.WriteLine("hearthd log, last lines:\n" + string.Join('\n', hearthd.ReadLog().Split('\n').TakeLast(30)));
+            return 1;
+        }
+        finally
+        {
+            if (hearthd is not null)
+            {
+                progress.WriteLine($"bench: deleting the workspaces left in hearthd, stopping pid {hearthd.Pid}, removing {hearthd.DataDir}");
+                await hearthd.DisposeAsync();
+            }
+            progress.WriteLine($"bench: removing {scratch.Root}, its containers, mounts and cgroups");
+        }
+    }
+}

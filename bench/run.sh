@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Hearth's benchmark (bench/README.md): create -> running, delete and the other lifecycle ops of
+# a real hearthd against bare crun of the same rootfs, measured in one run, plus a breakdown of
+# where a create's time goes. Publishes hearthd (into artifacts/bench/hearth-bin) if it is
+# missing or older than src/, builds the bench, runs it and prints the figures as markdown on
+# stdout (progress on stderr; the report is also kept in artifacts/bench/last-run.md).
+# Needs root. Extra arguments go to the bench: --sequential N, --concurrent N, --lifecycle N,
+# --breakdown N, --warmup N, --warmup-max N, --paced N, --images-dir DIR, --report FILE.
+set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+
+if [ "$(id -u)" != 0 ]; then
+  echo "bench: run as root (sudo bench/run.sh): it creates containers, loop devices, mounts and cgroups" >&2
+  exit 1
+fi
+# sudo's secure_path may not include the SDK.
+if ! command -v dotnet >/dev/null 2>&1; then
+  for d in /usr/share/dotnet /usr/lib/dotnet "$HOME/.dotnet"; do
+    [ -x "$d/dotnet" ] && PATH="$d:$PATH" && break
+  done
+fi
+
+out="$repo/artifacts/bench"
+# The bench publishes into a folder of its own: a test run publishing artifacts/bin meanwhile must
+# not swap hearthd under a running benchmark. Hearth.Testing finds it through HEARTH_BIN.
+bin="$out/hearth-bin"
+stale=""
+if [ ! -x "$bin/hearthd" ] || [ ! -x "$bin/hearth-agent" ]; then
+  stale="not published yet"
+elif [ -n "$(find src Directory.Build.props Directory.Packages.props -type f -newer "$bin/hearthd.dll" -not -path '*/bin/*' -not -path '*/obj/*' -print -quit)" ]; then
+  stale="src/ changed since the last publish"
+fi
+if [ -n "$stale" ]; then
+  echo "bench: publishing hearthd into $bin ($stale)" >&2
+  OUT="$bin" "$repo/scripts/publish.sh" >&2
+fi
+export HEARTH_BIN="$bin"
+mkdir -p "$out"
+echo "bench: building bench/Hearth.Bench" >&2
+if ! dotnet build bench/Hearth.Bench/Hearth.Bench.csproj -c Release -o "$out/bin" -nologo -v q >"$out.build.log" 2>&1; then
+  cat "$out.build.log" >&2
+  exit 1
+fi
+rm -f "$out.build.log"
+
+exec dotnet "$out/bin/hearth-bench.dll" --report "$out/last-run.md" "$@"
