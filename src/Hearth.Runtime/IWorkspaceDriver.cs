@@ -8,11 +8,11 @@ namespace Hearth.Runtime;
 /// </summary>
 internal interface IWorkspaceDriver
 {
-    /// <summary>Makes a new disk and starts the workspace on it.</summary>
-    Task CreateAsync(WorkspaceSpec spec, CancellationToken cancellationToken = default);
+    /// <summary>Makes a new disk and starts the workspace on it; returns the host pid of its init.</summary>
+    Task<int> CreateAsync(WorkspaceSpec spec, CancellationToken cancellationToken = default);
 
-    /// <summary>Starts a stopped workspace on its existing disk, growing the disk first when asked.</summary>
-    Task StartAsync(WorkspaceSpec spec, CancellationToken cancellationToken = default);
+    /// <summary>Starts a stopped workspace on its existing disk, growing the disk first when asked; returns its init's host pid.</summary>
+    Task<int> StartAsync(WorkspaceSpec spec, CancellationToken cancellationToken = default);
 
     /// <summary>SIGTERM, then SIGKILL after <paramref name="grace"/>; the disk is kept.</summary>
     Task StopAsync(string id, TimeSpan grace, CancellationToken cancellationToken = default);

@@ -13,11 +13,11 @@ internal sealed class CrunCli(IProcessRunner processes, DriverOptions options)
     /// <paramref name="consoleLog"/>: crun passes its own stdio to the container, and a pipe
     /// back to us would stay open for the container's whole life.
     /// </summary>
-    public async Task RunDetachedAsync(string id, string bundle, string consoleLog, CancellationToken cancellationToken = default)
+    public async Task RunDetachedAsync(string id, string bundle, string consoleLog, string pidFile, CancellationToken cancellationToken = default)
     {
         var result = await processes.RunAsync(new ProcessRequest("/bin/sh",
             ["-c", "exec \"$0\" \"$@\" </dev/null >>\"$HEARTH_CONSOLE\" 2>&1",
-             options.CrunPath, .. Global, "run", "--detach", "--bundle", bundle, id])
+             options.CrunPath, .. Global, "run", "--detach", "--pid-file", pidFile, "--bundle", bundle, id])
         {
             Environment = new Dictionary<string, string> { ["HEARTH_CONSOLE"] = consoleLog },
             Timeout = TimeSpan.FromSeconds(30),
@@ -29,6 +29,9 @@ internal sealed class CrunCli(IProcessRunner processes, DriverOptions options)
             throw new RuntimeException("container_start_failed", $"crun run {id} failed ({result.ExitCode}): {tail}");
         }
     }
+
+    /// <summary>True when crun keeps state for <paramref name="id"/> (checked without running crun).</summary>
+    public bool HasState(string id) => Directory.Exists(Path.Combine(options.CrunRoot, id));
 
     /// <summary>The container's status and init pid, or null when crun does not know it.</summary>
     public async Task<(ContainerStatus Status, int? Pid)?> StateAsync(string id, CancellationToken cancellationToken = default)

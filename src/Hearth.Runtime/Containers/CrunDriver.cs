@@ -15,35 +15,37 @@ internal sealed partial class CrunDriver(
     private readonly CrunCli crun = new(processes, options);
     private readonly DiskImage disks = new(processes);
     private readonly Cgroups.Cgroups cgroups = new(options.CgroupParent);
+    private readonly UserNamespaces userNamespaces = new(options.UidRangeSize);
 
     private WorkspacePaths PathsOf(string id) => new(options, id);
 
-    public async Task CreateAsync(WorkspaceSpec spec, CancellationToken cancellationToken = default)
+    public async Task<int> CreateAsync(WorkspaceSpec spec, CancellationToken cancellationToken = default)
     {
         var paths = PathsOf(spec.Id);
         Directory.CreateDirectory(paths.Root);
         await disks.CreateAsync(paths.Disk, spec.DiskSizeMb, spec.UidBase, cancellationToken);
-        await StartAsync(spec, cancellationToken);
+        return await StartAsync(spec, cancellationToken);
     }
 
-    public async Task StartAsync(WorkspaceSpec spec, CancellationToken cancellationToken = default)
+    public async Task<int> StartAsync(WorkspaceSpec spec, CancellationToken cancellationToken = default)
     {
         var paths = PathsOf(spec.Id);
         var clock = Stopwatch.StartNew();
         // Whatever a crash left (a dead container, stale mounts) goes first, so start is repeatable.
-        await crun.DeleteAsync(spec.Id, cancellationToken);
+        if (crun.HasState(spec.Id))
+            await crun.DeleteAsync(spec.Id, cancellationToken);
         MountStack.Unmount(paths);
         if (!File.Exists(paths.Disk))
             throw new RuntimeException("disk_missing", $"the disk of {spec.Id} is missing ({paths.Disk})");
         await disks.GrowAsync(paths.Disk, spec.DiskSizeMb, cancellationToken);
 
-        await MountStack.MountAsync(paths, spec.ImageRootfs, spec.UidBase, options.UidRangeSize, cancellationToken);
+        await MountStack.MountAsync(paths, spec.ImageRootfs, spec.UidBase, userNamespaces, cancellationToken);
         try
         {
             Directory.CreateDirectory(paths.Bundle);
             await File.WriteAllTextAsync(paths.Config,
                 OciSpec.Render(spec, paths, options, cgroups.SwapAccounting), cancellationToken);
-            await crun.RunDetachedAsync(spec.Id, paths.Bundle, paths.ConsoleLog, cancellationToken);
+            await crun.RunDetachedAsync(spec.Id, paths.Bundle, paths.ConsoleLog, paths.InitPidFile, cancellationToken);
         }
         catch
         {
@@ -52,6 +54,7 @@ internal sealed partial class CrunDriver(
             throw;
         }
         LogStarted(spec.Id, clock.Elapsed.TotalMilliseconds);
+        return int.Parse(await File.ReadAllTextAsync(paths.InitPidFile, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task StopAsync(string id, TimeSpan grace, CancellationToken cancellationToken = default)

@@ -11,7 +11,7 @@ namespace Hearth.Runtime.Containers;
 /// </summary>
 internal static class MountStack
 {
-    public static async Task MountAsync(WorkspacePaths paths, string imageRootfs, long uidBase, long uidCount,
+    public static async Task MountAsync(WorkspacePaths paths, string imageRootfs, long uidBase, UserNamespaces userNamespaces,
         CancellationToken cancellationToken = default)
     {
         try
@@ -25,8 +25,8 @@ internal static class MountStack
             }
 
             Directory.CreateDirectory(paths.Lower);
-            using (var userns = await UserNamespace.CreateAsync(uidBase, uidCount, cancellationToken))
-                MountSyscalls.MountIdmappedReadOnly(imageRootfs, paths.Lower, userns.Fd);
+            var userns = await userNamespaces.GetAsync(uidBase, cancellationToken);
+            MountSyscalls.MountIdmappedReadOnly(imageRootfs, paths.Lower, userns.Fd);
 
             Directory.CreateDirectory(paths.Rootfs);
             MountSyscalls.Mount("overlay", paths.Rootfs, "overlay",

@@ -17,4 +17,6 @@ internal sealed class WorkspacePaths(DriverOptions options, string id)
     /// <summary>The overlay that is the container's root.</summary>
     public string Rootfs => Path.Combine(Root, "rootfs");
     public string ConsoleLog => Path.Combine(Root, "console.log");
+    /// <summary>crun writes the container's init pid here (<c>--pid-file</c>).</summary>
+    public string InitPidFile => Path.Combine(Bundle, "init.pid");
 }

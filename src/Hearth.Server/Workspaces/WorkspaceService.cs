@@ -88,7 +88,7 @@ internal sealed partial class WorkspaceService(
 
         try
         {
-            await driver.CreateAsync(SpecOf(record, rootfs), CancellationToken.None);
+            initPids[id] = await driver.CreateAsync(SpecOf(record, rootfs), CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -97,7 +97,7 @@ internal sealed partial class WorkspaceService(
             repository.Delete(id);
             throw new ApiException(500, ErrorCodes.CreateFailed, $"creating the workspace failed: {e.Message}");
         }
-        record = await MarkRunningAsync(record with
+        record = MarkRunning(record with
         {
             ProvisioningState = ProvisioningValues.StateReady,
             ProvisioningPhase = ProvisioningValues.PhaseCreated,
@@ -330,7 +330,7 @@ internal sealed partial class WorkspaceService(
         try
         {
             var rootfs = await images.EnsureAsync(record.Image);
-            await driver.StartAsync(SpecOf(record, rootfs), CancellationToken.None);
+            initPids[record.Id] = await driver.StartAsync(SpecOf(record, rootfs), CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -338,7 +338,7 @@ internal sealed partial class WorkspaceService(
             repository.Update(record with { Status = Status.Failed, StatusReason = $"start failed: {e.Message}" });
             throw new ApiException(500, "start_failed", $"starting {record.Id} failed: {e.Message}");
         }
-        return await MarkRunningAsync(record with
+        return MarkRunning(record with
         {
             DiskSizeMb = record.EffectiveDiskSizeMb,
             PendingDiskSizeMb = null,
@@ -354,12 +354,8 @@ internal sealed partial class WorkspaceService(
         return repository.Update(record with { Status = Status.Stopped });
     }
 
-    private async Task<WorkspaceRecord> MarkRunningAsync(WorkspaceRecord record)
-    {
-        var state = await driver.InspectAsync(record.Id, CancellationToken.None);
-        if (state.Pid is { } pid) initPids[record.Id] = pid;
-        return repository.Update(record with { Status = Status.Running, StatusReason = null, StartedAt = DateTimeOffset.UtcNow });
-    }
+    private WorkspaceRecord MarkRunning(WorkspaceRecord record) =>
+        repository.Update(record with { Status = Status.Running, StatusReason = null, StartedAt = DateTimeOffset.UtcNow });
 
     private async Task DestroyQuietlyAsync(string id)
     {
