@@ -58,17 +58,30 @@ internal sealed partial class WorkspaceService(
         {
             record = repository.Insert(slot => new WorkspaceRecord
             {
-                Id = id, Name = name, Slug = slug, Namespace = input.Namespace, Image = input.Image, Mode = input.Mode,
+                Id = id,
+                Name = name,
+                Slug = slug,
+                Namespace = input.Namespace,
+                Image = input.Image,
+                Mode = input.Mode,
                 Status = Status.Creating,
                 ProvisioningState = ProvisioningValues.StateProvisioning,
                 ProvisioningPhase = ProvisioningValues.PhaseCreating,
                 ProvisioningMessage = "creating disk and container",
-                Cpus = input.Cpus, MemoryMb = input.MemoryMb, DiskSizeMb = input.DiskSizeMb,
+                Cpus = input.Cpus,
+                MemoryMb = input.MemoryMb,
+                DiskSizeMb = input.DiskSizeMb,
                 Config = input.Config,
-                Ttl = input.Ttl, TtlSeconds = input.TtlSeconds, TtlAction = input.TtlAction,
-                RemoveOnExit = input.RemoveOnExit, RestartPolicy = input.RestartPolicy,
-                UidSlot = slot, OwnerKey = owner, IdempotencyKey = input.IdempotencyKey,
-                CreatedAt = now, UpdatedAt = now,
+                Ttl = input.Ttl,
+                TtlSeconds = input.TtlSeconds,
+                TtlAction = input.TtlAction,
+                RemoveOnExit = input.RemoveOnExit,
+                RestartPolicy = input.RestartPolicy,
+                UidSlot = slot,
+                OwnerKey = owner,
+                IdempotencyKey = input.IdempotencyKey,
+                CreatedAt = now,
+                UpdatedAt = now,
             }, options.MaxWorkspaces);
         }
         catch (WorkspaceLimitReachedException e)
