@@ -241,22 +241,27 @@ internal sealed partial class WorkspaceService(
             PendingDiskSizeMb = diskSizeMb is { } grow && grow > record.DiskSizeMb ? grow : record.PendingDiskSizeMb,
             Config = record.Config with { Cpus = cpus ?? record.Cpus, MemoryMb = memoryMb ?? record.MemoryMb, DiskSizeMb = diskSizeMb ?? record.Config.DiskSizeMb },
         };
+        // Recorded before the cgroups change (DESIGN §4), and put back if the kernel refuses.
         List<string> live = [];
+        updated = repository.Update(updated);
         if (record.Status is Status.Running or Status.Paused && (cpus is not null || memoryMb is not null))
         {
             try
             {
                 await driver.UpdateLimitsAsync(id, LimitsOf(updated), CancellationToken.None);
             }
-            catch (RuntimeException e) when (memoryMb is not null)
+            catch (RuntimeException e)
             {
+                repository.Update(record);
                 // cgroup v1 refuses a memory limit below what the workspace uses now (EBUSY).
-                throw new ApiException(409, ErrorCodes.Conflict, $"memory_mb {memoryMb} could not be applied live: {e.Message}");
+                if (memoryMb is not null)
+                    throw new ApiException(409, ErrorCodes.Conflict, $"memory_mb {memoryMb} could not be applied live: {e.Message}");
+                throw;
             }
             if (cpus is not null) live.Add("cpus");
             if (memoryMb is not null) live.Add("memory_mb");
         }
-        return (repository.Update(updated), live);
+        return (updated, live);
     }
 
     /// <summary><c>DELETE /workspace/:id/lifecycle</c>: drop the TTL settings, so the workspace never expires.</summary>
