@@ -46,7 +46,7 @@ internal static class BenchRun
             }
 
             progress.WriteLine($"bench: breakdown, hearthd's create steps by hand x{options.BreakdownRuns}");
-            var breakdown = new CreateBreakdown(scratch, imageRootfs,
+            using var breakdown = new CreateBreakdown(scratch, imageRootfs,
                 hearth.SampleConfigJson ?? throw new BenchException("no workspace config was captured"),
                 Path.Combine(hearthd.DataDir, "agent", "current"));
             await breakdown.PrepareAsync(cancellationToken);

@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 using Hearth.Bench;
-using Hearth.Bench.Host;
+using Hearth.Runtime.Interop;
 
 BenchOptions options;
 try
@@ -12,7 +12,7 @@ catch (BenchException e)
     Console.Error.WriteLine(e.Message);
     return 2;
 }
-if (Native.Geteuid() != 0)
+if (Libc.Geteuid() != 0)
 {
     Console.Error.WriteLine("hearth-bench drives crun, loop devices and mounts: run it as root (sudo bench/run.sh)");
     return 2;

@@ -1,6 +1,11 @@
+using Hearth.Runtime.Processes;
+
 namespace Hearth.Bench.Host;
 
-/// <summary>crun(1) invoked exactly as hearthd's CrunCli invokes it, on the bench's own state dir.</summary>
+/// <summary>
+/// crun(1) for the baselines, invoked as hearthd's CrunCli invokes it (less <c>--pid-file</c>:
+/// bare <c>crun run --detach</c>), on the bench's own state dir. The breakdown uses CrunCli itself.
+/// </summary>
 internal sealed class Crun(string stateRoot)
 {
     /// <summary>
@@ -9,9 +14,12 @@ internal sealed class Crun(string stateRoot)
     /// </summary>
     public async Task RunDetachedAsync(string id, string bundle, string consoleLog, CancellationToken cancellationToken = default)
     {
-        var result = await HostProcess.RunAsync("/bin/sh",
-            ["-c", "exec \"$0\" \"$@\" </dev/null >>\"$BENCH_CONSOLE\" 2>&1", "crun", "--root", stateRoot, "run", "--detach", "--bundle", bundle, id],
-            new Dictionary<string, string> { ["BENCH_CONSOLE"] = consoleLog }, TimeSpan.FromSeconds(30), cancellationToken);
+        var result = await HostProcess.Runner.RunAsync(new ProcessRequest("/bin/sh",
+            ["-c", "exec \"$0\" \"$@\" </dev/null >>\"$BENCH_CONSOLE\" 2>&1", "crun", "--root", stateRoot, "run", "--detach", "--bundle", bundle, id])
+        {
+            Environment = new Dictionary<string, string> { ["BENCH_CONSOLE"] = consoleLog },
+            Timeout = TimeSpan.FromSeconds(30),
+        }, cancellationToken);
         if (result.ExitCode != 0)
         {
             var tail = File.Exists(consoleLog) ? string.Join(" | ", File.ReadLines(consoleLog).TakeLast(5)) : "";
@@ -19,17 +27,11 @@ internal sealed class Crun(string stateRoot)
         }
     }
 
-    /// <summary><c>crun delete --force</c>; returns crun's exit code (non-zero for an unknown id).</summary>
-    public async Task<int> DeleteAsync(string id, CancellationToken cancellationToken = default) =>
-        (await HostProcess.RunAsync("crun", ["--root", stateRoot, "delete", "--force", id], cancellationToken: cancellationToken)).ExitCode;
-
+    /// <summary><c>crun delete --force</c>; an id crun does not know is an error.</summary>
     public async Task DeleteCheckedAsync(string id, CancellationToken cancellationToken = default)
     {
-        if (await DeleteAsync(id, cancellationToken) != 0)
+        var result = await HostProcess.RunAsync("crun", ["--root", stateRoot, "delete", "--force", id], cancellationToken);
+        if (!result.Succeeded)
             throw new BenchException($"crun delete --force {id} failed");
     }
-
-    /// <summary><c>crun state</c>, as hearthd asks it after every start.</summary>
-    public async Task<string> StateAsync(string id, CancellationToken cancellationToken = default) =>
-        (await HostProcess.RunCheckedAsync("crun", ["--root", stateRoot, "state", id], cancellationToken: cancellationToken)).Stdout;
 }

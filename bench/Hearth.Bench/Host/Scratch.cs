@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Hearth.Runtime;
+using Hearth.Runtime.Interop;
 
 namespace Hearth.Bench.Host;
 
@@ -39,19 +41,25 @@ internal sealed class Scratch : IAsyncDisposable
     {
         var problems = new List<string>();
         var listing = await HostProcess.RunAsync("crun", ["--root", CrunRoot, "list", "-q"]);
-        foreach (var id in listing.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var id in listing.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             var deleted = await HostProcess.RunAsync("crun", ["--root", CrunRoot, "delete", "--force", id]);
-            if (deleted.ExitCode != 0) problems.Add($"crun delete {id}: {deleted.Stderr.Trim()}");
+            if (!deleted.Succeeded) problems.Add($"crun delete {id}: {deleted.StandardError.Trim()}");
         }
 
-        foreach (var mount in Mounts.Under(Root))
-            if (Native.Umount2(mount, 0) != 0 && Native.Umount2(mount, Native.MNT_DETACH) != 0)
-                problems.Add($"umount {mount}");
+        foreach (var mount in MountsUnder(Root))
+        {
+            try
+            {
+                try { MountSyscalls.Unmount(mount); }
+                catch (RuntimeException) { MountSyscalls.Unmount(mount, detach: true); }
+            }
+            catch (RuntimeException e) { problems.Add(e.Message); }
+        }
 
         // A directory that still holds a mount is left alone: deleting through it could reach
         // into the shared image rootfs.
-        if (Mounts.Under(Root).Count == 0)
+        if (MountsUnder(Root).Count == 0)
         {
             try { Directory.Delete(Root, recursive: true); }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException) { problems.Add($"rm {Root}: {e.Message}"); }
@@ -76,4 +84,9 @@ internal sealed class Scratch : IAsyncDisposable
         if (problems.Count > 0)
             Console.Error.WriteLine("bench cleanup could not remove:\n  " + string.Join("\n  ", problems));
     }
+
+    /// <summary>Mount points at or below <paramref name="dir"/>, innermost (last mounted) first.</summary>
+    private static List<string> MountsUnder(string dir) =>
+        File.ReadAllLines("/proc/self/mountinfo").Select(l => l.Split(' ')[4])
+            .Where(m => m == dir || m.StartsWith(dir + "/", StringComparison.Ordinal)).Reverse().ToList();
 }

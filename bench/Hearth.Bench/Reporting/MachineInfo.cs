@@ -9,13 +9,13 @@ internal sealed record MachineInfo(DateTimeOffset Date, int Cores, double Memory
     {
         var memKb = File.ReadLines("/proc/meminfo").First(l => l.StartsWith("MemTotal:", StringComparison.Ordinal))
             .Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
-        var crun = await HostProcess.RunAsync("crun", ["--version"], cancellationToken: cancellationToken);
+        var crun = await HostProcess.RunAsync("crun", ["--version"], cancellationToken);
         return new MachineInfo(
             DateTimeOffset.UtcNow,
             Environment.ProcessorCount,
             long.Parse(memKb, System.Globalization.CultureInfo.InvariantCulture) / 1024.0 / 1024.0,
             (await File.ReadAllTextAsync("/proc/sys/kernel/osrelease", cancellationToken)).Trim(),
-            crun.Stdout.Split('\n').FirstOrDefault()?.Trim() ?? "crun ?",
+            crun.StandardOutput.Split('\n').FirstOrDefault()?.Trim() ?? "crun ?",
             await LoadAverageAsync(cancellationToken));
     }
 

@@ -2,17 +2,22 @@ using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Hearth.Bench.Host;
 using Hearth.Bench.Measurement;
+using Hearth.Runtime.Containers;
+using Hearth.Runtime.Disks;
+using Hearth.Runtime.Interop;
+using HostCgroups = Hearth.Runtime.Cgroups.Cgroups;
 
 namespace Hearth.Bench.Scenarios;
 
 /// <summary>
-/// Where a create's time goes, measured from outside hearthd: each step hearthd's CrunDriver
-/// takes to create a workspace (and DestroyAsync to delete one) is done by hand, in the same
-/// order, with the same programs, flags and syscalls, on the same image and with the config.json
+/// Where a create's time goes, measured from outside hearthd: CrunDriver's create (CreateAsync,
+/// StartAsync) and delete (DestroyAsync) taken apart step by step, each step timed on its own,
+/// in the same order and through hearthd's own code (Hearth.Runtime: DiskImage, MountSyscalls,
+/// UserNamespaces, CrunCli, MountStack.Unmount), on the same image and with the config.json
 /// hearthd rendered for a live workspace. What is left of the API figure after these steps is
 /// hearthd's own work: HTTP, auth, SQLite, JSON.
 /// </summary>
-internal sealed class CreateBreakdown
+internal sealed class CreateBreakdown : IDisposable
 {
     /// <summary>A range of its own, above the baseline's and far above hearthd's.</summary>
     private const long UidBase = CrunBaseline.UidBase + CrunBaseline.UidCount;
@@ -22,8 +27,13 @@ internal sealed class CreateBreakdown
     private readonly string imageRootfs;
     private readonly JsonObject hearthConfig;
     private readonly string agentSource;
-    private readonly Crun crun;
     private readonly string dir;
+    private readonly DriverOptions options;
+    private readonly DiskImage disks = new(HostProcess.Runner);
+    private readonly CrunCli crun;
+    private readonly HostCgroups cgroups;
+    /// <summary>Kept for the whole run, as CrunDriver keeps its own: one user namespace fd per uid range.</summary>
+    private readonly UserNamespaces userNamespaces = new(CrunBaseline.UidCount);
 
     public CreateBreakdown(Scratch scratch, string imageRootfs, string hearthConfigJson, string agentSource)
     {
@@ -31,26 +41,35 @@ internal sealed class CreateBreakdown
         this.imageRootfs = imageRootfs;
         hearthConfig = JsonNode.Parse(hearthConfigJson)!.AsObject();
         this.agentSource = agentSource;
-        crun = new Crun(scratch.CrunRoot);
         dir = Path.Combine(scratch.Root, "breakdown");
+        // hearthd's layout (workspaces/<id>/, disks/<id>.ext4) under the bench's dir, crun root and cgroup parent.
+        options = new DriverOptions
+        {
+            DataDir = dir,
+            DiskPoolDir = Path.Combine(dir, "disks"),
+            CrunRoot = scratch.CrunRoot,
+            AgentDir = Path.Combine(dir, "agent"),
+            UidRangeSize = CrunBaseline.UidCount,
+            CgroupParent = scratch.CgroupParent,
+        };
+        crun = new CrunCli(HostProcess.Runner, options);
+        cgroups = new HostCgroups(scratch.CgroupParent);
     }
 
     public Samples SpawnFloor { get; } = new("spawn floor: /bin/true through Process (every host command pays it)");
-    public Samples CrunDeleteAbsent { get; } = new("crun delete --force of an absent id (StartAsync's crash cleanup)");
-    public Samples Disk { get; } = new("disk: sparse 1 GiB file + mkfs.ext4 -q -F -m 0 -E nodiscard,root_owner");
-    public Samples DiskMount { get; } = new("loop attach (LOOP_CONFIGURE) + mount ext4 + mkdir/chown upper, work");
-    public Samples Userns { get; } = new("userns helper: unshare --user, poll ns, write maps, open fd, kill, reap");
-    public Samples UsernsUntilFd { get; } = new("  of which spawn until the ns fd is open");
-    public Samples UsernsKill { get; } = new("  of which kill + reap the helper");
+    public Samples Disk { get; } = new("disk: sparse 1 GiB file + mkfs.ext4 -q -F -m 0 -E nodiscard,root_owner (DiskImage.CreateAsync)");
+    public Samples DiskMount { get; } = new("loop attach (LOOP_CONFIGURE) + mount ext4 (DiskImage.Mount) + mkdir/chown upper, work");
+    public Samples Userns { get; } = new("user namespace of the uid range, kept by UserNamespaces (cached after the range's first start)");
     public Samples IdmapMount { get; } = new("idmapped read-only mount of the image (open_tree, mount_setattr, move_mount)");
     public Samples OverlayMount { get; } = new("overlay mount");
     public Samples ConfigWrite { get; } = new("render + write config.json");
-    public Samples CrunRun { get; } = new("crun run --detach (hearthd's config, hearth-agent init as PID 1)");
-    public Samples CrunState { get; } = new("crun state (after start, for the init pid)");
+    public Samples CrunRun { get; } = new("crun run --detach --pid-file (CrunCli; hearthd's config, hearth-agent init as PID 1) + read the pid file");
     public Samples CreateSum { get; } = new("sum of the create steps, per run");
+    public Samples UsernsFirstUse { get; } =
+        new("first start of a uid range: its user namespace (unshare --user helper, poll ns, write maps, open fd, kill, reap); not in the sum");
 
     public Samples CrunDelete { get; } = new("crun delete --force (running)");
-    public Samples Unmount { get; } = new("umount overlay, idmapped image, ext4 (loop autoclear)");
+    public Samples Unmount { get; } = new("umount overlay, idmapped image, ext4 (loop autoclear), as MountStack.Unmount");
     public Samples RemoveFiles { get; } = new("rm disk image + workspace dir + cgroup leftovers");
     public Samples DeleteSum { get; } = new("sum of the delete steps, per run");
 
@@ -63,20 +82,22 @@ internal sealed class CreateBreakdown
     public Samples CgroupAttachCold { get; } = new("cgroup v1 attach (write to cgroup.procs) after an idle pause");
     public Samples CgroupAttachWarm { get; } = new("cgroup v1 attach right after another one");
 
-    public IReadOnlyList<Samples> CreateSteps =>
-        [CrunDeleteAbsent, Disk, DiskMount, Userns, UsernsUntilFd, UsernsKill, IdmapMount, OverlayMount, ConfigWrite, CrunRun, CrunState];
+    public IReadOnlyList<Samples> CreateSteps => [Disk, DiskMount, Userns, IdmapMount, OverlayMount, ConfigWrite, CrunRun];
 
     public IReadOnlyList<Samples> DeleteSteps => [CrunDelete, Unmount, RemoveFiles];
 
-    /// <summary>Copies hearthd's agent bundle (bin/hearth-agent + lib/), so /.hearth does not depend on hearthd's data dir.</summary>
+    /// <summary>
+    /// Copies hearthd's agent bundle (bin/hearth-agent + lib/), so /.hearth does not depend on
+    /// hearthd's data dir, and makes the uid range's user namespace: every timed create is a
+    /// later start of the range, as nearly all of hearthd's are.
+    /// </summary>
     public async Task PrepareAsync(CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(Path.Combine(dir, "workspaces"));
-        Directory.CreateDirectory(Path.Combine(dir, "disks"));
-        await HostProcess.RunCheckedAsync("cp", ["-rL", agentSource, AgentDir], cancellationToken: cancellationToken);
+        Directory.CreateDirectory(options.DiskPoolDir);
+        await HostProcess.RunCheckedAsync("cp", ["-rL", agentSource, options.AgentDir], cancellationToken);
+        await userNamespaces.GetAsync(UidBase, cancellationToken);
     }
-
-    private string AgentDir => Path.Combine(dir, "agent");
 
     /// <summary>
     /// <paramref name="runs"/> by-hand creates and deletes; <paramref name="alongside"/> runs
@@ -88,7 +109,10 @@ internal sealed class CreateBreakdown
         for (var i = 0; i < runs; i++)
         {
             await alongside(cancellationToken);
-            await SpawnFloor.TimeWithCpuAsync(() => HostProcess.RunAsync("/bin/true", [], cancellationToken: cancellationToken));
+            await SpawnFloor.TimeWithCpuAsync(() => HostProcess.RunAsync("/bin/true", [], cancellationToken));
+            // A range's first start, as hearthd's UserNamespaces makes it: a fresh cache, one GetAsync.
+            using (var firstUse = new UserNamespaces(CrunBaseline.UidCount))
+                await UsernsFirstUse.TimeWithCpuAsync(() => firstUse.GetAsync(UidBase, cancellationToken));
             var id = $"{scratch.Prefix}-k{i}";
             await CreateSum.TimeWithCpuAsync(() => CreateAsync(id, cancellationToken));
             await DeleteSum.TimeWithCpuAsync(() => DestroyAsync(id, cancellationToken));
@@ -128,81 +152,70 @@ internal sealed class CreateBreakdown
         }
     }
 
+    /// <summary>CrunDriver.CreateAsync + StartAsync on a fresh id (no crun state, nothing mounted, so no cleanup runs).</summary>
     private async Task CreateAsync(string id, CancellationToken cancellationToken)
     {
-        var root = Path.Combine(dir, "workspaces", id);
-        var disk = Path.Combine(dir, "disks", id + ".ext4");
-        var diskMount = Path.Combine(root, "disk");
-        var (upper, work) = (Path.Combine(diskMount, "upper"), Path.Combine(diskMount, "work"));
-        var lower = Path.Combine(root, "lower");
-        var rootfs = Path.Combine(root, "rootfs");
-        var bundle = Path.Combine(root, "bundle");
-
-        await CrunDeleteAbsent.TimeWithCpuAsync(() => crun.DeleteAsync(id, cancellationToken));
+        var paths = new WorkspacePaths(options, id);
         await Disk.TimeWithCpuAsync(async () =>
         {
-            Directory.CreateDirectory(root);
-            await using (var file = new FileStream(disk, FileMode.CreateNew, FileAccess.Write))
-                file.SetLength(DiskSizeMb * 1024L * 1024L);
-            await HostProcess.RunCheckedAsync("mkfs.ext4",
-                ["-q", "-F", "-m", "0", "-E", $"nodiscard,root_owner={UidBase}:{UidBase}", disk], cancellationToken: cancellationToken);
+            Directory.CreateDirectory(paths.Root);
+            await disks.CreateAsync(paths.Disk, DiskSizeMb, UidBase, cancellationToken);
         });
         await DiskMount.TimeWithCpuAsync(() =>
         {
-            Mounts.MountDisk(disk, diskMount);
-            foreach (var d in new[] { upper, work })
+            DiskImage.Mount(paths.Disk, paths.DiskMount);
+            foreach (var d in new[] { paths.Upper, paths.Work })
             {
                 Directory.CreateDirectory(d);
                 File.SetUnixFileMode(d, (UnixFileMode)0b111_101_101);
-                Native.Check(Native.Chown(d, (uint)UidBase, (uint)UidBase), $"chown {d}");
+                if (Libc.Chown(d, (uint)UidBase, (uint)UidBase) != 0) throw new BenchException($"chown {d} failed");
             }
             return Task.CompletedTask;
         });
-        var helper = await Userns.TimeWithCpuAsync(() => UserNamespaceHelper.CreateAsync(UidBase, CrunBaseline.UidCount, cancellationToken));
-        using (helper)
+        var userns = await Userns.TimeWithCpuAsync(() => userNamespaces.GetAsync(UidBase, cancellationToken));
+        await IdmapMount.TimeWithCpuAsync(() =>
         {
-            UsernsUntilFd.Add(helper.UntilFd);
-            UsernsKill.Add(helper.KillAndReap);
-            await IdmapMount.TimeWithCpuAsync(() =>
-            {
-                Mounts.MountIdmappedReadOnly(imageRootfs, lower, helper.Fd);
-                return Task.CompletedTask;
-            });
-        }
+            Directory.CreateDirectory(paths.Lower);
+            MountSyscalls.MountIdmappedReadOnly(imageRootfs, paths.Lower, userns.Fd);
+            return Task.CompletedTask;
+        });
         await OverlayMount.TimeWithCpuAsync(() =>
         {
-            Mounts.MountOverlay(lower, upper, work, rootfs);
+            Directory.CreateDirectory(paths.Rootfs);
+            MountSyscalls.Mount("overlay", paths.Rootfs, "overlay", $"lowerdir={paths.Lower},upperdir={paths.Upper},workdir={paths.Work}");
             return Task.CompletedTask;
         });
         await ConfigWrite.TimeWithCpuAsync(async () =>
         {
-            Directory.CreateDirectory(bundle);
-            await File.WriteAllTextAsync(Path.Combine(bundle, "config.json"), Render(id, rootfs), cancellationToken);
+            Directory.CreateDirectory(paths.Bundle);
+            await File.WriteAllTextAsync(paths.Config, Render(id, paths.Rootfs), cancellationToken);
         });
-        await CrunRun.TimeWithCpuAsync(() => crun.RunDetachedAsync(id, bundle, Path.Combine(root, "console.log"), cancellationToken));
-        await CrunState.TimeWithCpuAsync(() => crun.StateAsync(id, cancellationToken));
+        await CrunRun.TimeWithCpuAsync(async () =>
+        {
+            await crun.RunDetachedAsync(id, paths.Bundle, paths.ConsoleLog, paths.InitPidFile, cancellationToken);
+            return int.Parse(await File.ReadAllTextAsync(paths.InitPidFile, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        });
     }
 
+    /// <summary>CrunDriver.DestroyAsync.</summary>
     private async Task DestroyAsync(string id, CancellationToken cancellationToken)
     {
-        var root = Path.Combine(dir, "workspaces", id);
-        await CrunDelete.TimeWithCpuAsync(() => crun.DeleteCheckedAsync(id, cancellationToken));
+        var paths = new WorkspacePaths(options, id);
+        await CrunDelete.TimeWithCpuAsync(async () =>
+        {
+            if (!(await crun.DeleteAsync(id, cancellationToken)).Succeeded)
+                throw new BenchException($"crun delete --force {id} failed");
+        });
         await Unmount.TimeWithCpuAsync(() =>
         {
-            foreach (var target in new[] { "rootfs", "lower", "disk" })
-                Mounts.Unmount(Path.Combine(root, target));
+            MountStack.Unmount(paths);
             return Task.CompletedTask;
         });
         await RemoveFiles.TimeWithCpuAsync(() =>
         {
-            File.Delete(Path.Combine(dir, "disks", id + ".ext4"));
-            Directory.Delete(root, recursive: true);
-            foreach (var controller in Directory.EnumerateDirectories("/sys/fs/cgroup"))
-            {
-                var cgroup = Path.Combine(controller, scratch.CgroupParent, id);
-                try { if (Directory.Exists(cgroup)) Directory.Delete(cgroup); }
-                catch (IOException) { }
-            }
+            File.Delete(paths.Disk);
+            Directory.Delete(paths.Root, recursive: true);
+            cgroups.RemoveLeftovers(id);
             return Task.CompletedTask;
         });
     }
@@ -219,7 +232,9 @@ internal sealed class CreateBreakdown
                 map!["hostID"] = UidBase;
         foreach (var mount in config["mounts"]!.AsArray())
             if ((string?)mount!["destination"] == "/.hearth")
-                mount["source"] = AgentDir;
+                mount["source"] = options.AgentDir;
         return config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
+
+    public void Dispose() => userNamespaces.Dispose();
 }

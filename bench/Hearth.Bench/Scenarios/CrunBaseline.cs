@@ -53,12 +53,12 @@ internal sealed class CrunBaseline
     public async Task PrepareAsync(CancellationToken cancellationToken = default)
     {
         Directory.CreateDirectory(dir);
-        await HostProcess.RunCheckedAsync("cp", ["-a", imageRootfs, Rootfs], cancellationToken: cancellationToken);
+        await HostProcess.RunCheckedAsync("cp", ["-a", imageRootfs, Rootfs], cancellationToken);
         if (flavor == BaselineFlavor.UsernsCgroups)
-            await HostProcess.RunCheckedAsync("chown", ["-hR", $"{UidBase}:{UidBase}", Rootfs], cancellationToken: cancellationToken);
+            await HostProcess.RunCheckedAsync("chown", ["-hR", $"{UidBase}:{UidBase}", Rootfs], cancellationToken);
         var specDir = Path.Combine(dir, "spec");
         Directory.CreateDirectory(specDir);
-        await HostProcess.RunCheckedAsync("crun", ["spec", "--bundle", specDir], cancellationToken: cancellationToken);
+        await HostProcess.RunCheckedAsync("crun", ["spec", "--bundle", specDir], cancellationToken);
         var config = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(specDir, "config.json"), cancellationToken))!.AsObject();
         config["process"]!["terminal"] = false;
         config["process"]!["args"] = new JsonArray("sleep", "1000");
