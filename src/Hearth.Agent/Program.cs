@@ -5,7 +5,7 @@ namespace Hearth.Agent;
 /// <summary>Entry point: picks the command. <c>init</c> is the only one so far.</summary>
 internal static class Program
 {
-    private const string Usage = "usage: hearth-agent init [--] [CMD ARGS...]\n";
+    private const string Usage = "usage: hearth-agent init [--socket PATH] [--] [CMD ARGS...]\n";
 
     /// <summary>Exit code for a command line the agent does not understand.</summary>
     private const int UsageError = 2;

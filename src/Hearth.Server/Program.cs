@@ -6,6 +6,7 @@ using Hearth.Server.Auth;
 using Hearth.Server.Hosting;
 using Hearth.Server.Options;
 using Hearth.Server.Persistence;
+using Hearth.Server.RuntimeApi;
 using Hearth.Server.Workspaces;
 
 HearthOptions options;
@@ -61,6 +62,10 @@ services.AddSingleton(sp => new ImageStore(options.ImagesDir, ImageCatalog.Recip
     sp.GetRequiredService<ILogger<ImageStore>>()));
 services.AddSingleton(new HostCapacity(options.DiskPoolDir));
 services.AddSingleton<WorkspaceService>();
+services.AddSingleton(TimeProvider.System);
+services.AddSingleton(sp => new RuntimeTokens(options.DataDir, sp.GetRequiredService<TimeProvider>()));
+services.AddSingleton<AgentPool>();
+services.AddSingleton<ExecTasks>();
 services.AddHostedService<StartupReconciler>();
 services.AddHostedService<WorkspaceMonitor>();
 services.AddHostedService<ImagePrebuilder>();
@@ -71,6 +76,7 @@ app.UseMiddleware<ApiKeyMiddleware>();
 app.MapCatalogEndpoints();
 app.MapWorkspaceEndpoints();
 app.MapResourceEndpoints();
+app.MapRuntimeAccessEndpoints();
 
 var apiUrl = $"http://{options.ApiListen}";
 if (AdminBootstrap.EnsureAdminKey(app.Services.GetRequiredService<ApiKeyRepository>(), options.DataDir, apiUrl) is var (clientId, clientSecret))
@@ -78,7 +84,13 @@ if (AdminBootstrap.EnsureAdminKey(app.Services.GetRequiredService<ApiKeyReposito
 
 try
 {
-    await app.RunAsync();
+    // The control plane starts first: its reconciler knows every running workspace before the
+    // runtime gateway takes a request for one.
+    await app.StartAsync();
+    await using var gateway = RuntimeGateway.Build(options, app.Services);
+    await gateway.StartAsync();
+    await app.WaitForShutdownAsync();
+    await gateway.StopAsync();
 }
 catch (Exception e)
 {

@@ -32,6 +32,9 @@ public sealed class HearthdInstance : IAsyncDisposable
     public long UidBase { get; } = 1_000_000_000L + (Interlocked.Increment(ref instances) + Environment.ProcessId * 7L) % 150 * 256 * 65536;
     public int Port { get; }
     public string ApiUrl => $"http://127.0.0.1:{Port}";
+    /// <summary>The runtime gateway's port (the role of workspace.oblien.com).</summary>
+    public int RuntimePort { get; } = FreePort();
+    public string RuntimeUrl => $"http://127.0.0.1:{RuntimePort}";
     public string LogPath => Path.Combine(DataDir, "hearthd.log");
     public string CrunRoot => Path.Combine(DataDir, "run", "crun");
     public string ClientId { get; private set; } = "";
@@ -61,7 +64,8 @@ public sealed class HearthdInstance : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var defaults = new List<string> { "--data-dir", DataDir, "--api-listen", $"127.0.0.1:{Port}", "--images-dir", RepositoryPaths.TestImages,
+        var defaults = new List<string> { "--data-dir", DataDir, "--api-listen", $"127.0.0.1:{Port}", "--runtime-listen", $"127.0.0.1:{RuntimePort}",
+            "--images-dir", RepositoryPaths.TestImages,
             "--prebuild-images", "busybox", "--stop-grace-seconds", "2" };
         // Instances running side by side must not hand out the same host uids.
         if (!extraArgs.Contains("--uid-base")) defaults.AddRange(["--uid-base", UidBase.ToString(System.Globalization.CultureInfo.InvariantCulture), "--max-workspaces", "200"]);

@@ -1,11 +1,13 @@
 using Hearth.Agent.Interop;
+using Hearth.Agent.Server;
 
 namespace Hearth.Agent.Init;
 
 /// <summary>
-/// <c>hearth-agent init [--] [CMD ARGS...]</c>: PID 1 of a workspace. Runs CMD, if given, in its
-/// own process group, forwards signals to it, reaps every process, and exits with CMD's code
-/// once it and the processes it left behind are gone. Without CMD it reaps until told to stop.
+/// <c>hearth-agent init [--socket PATH] [--] [CMD ARGS...]</c>: PID 1 of a workspace. Serves the
+/// agent protocol, runs CMD, if given, in its own process group, forwards signals to it, reaps
+/// every process, and exits with CMD's code once it and the processes it left behind are gone.
+/// Without CMD it reaps until told to stop.
 /// </summary>
 internal sealed class InitCommand
 {
@@ -17,20 +19,36 @@ internal sealed class InitCommand
 
     private readonly string[] _argv;
 
-    private InitCommand(string[] argv) => _argv = argv;
+    /// <summary>Where the protocol server listens; null for the default, which applies only as PID 1.</summary>
+    private readonly string? _socketPath;
+
+    private InitCommand(string[] argv, string? socketPath)
+    {
+        _argv = argv;
+        _socketPath = socketPath;
+    }
 
     /// <summary>
-    /// Parses the arguments after "init". A leading "--" ends the agent's options (it has none
-    /// yet); any other leading "-" argument is refused so that options can be added later
-    /// without changing what an existing command line means.
+    /// Parses the arguments after "init". <c>--socket PATH</c> moves the protocol socket (for
+    /// running the agent outside a container); a leading "--" ends the options; any other
+    /// leading "-" argument is refused so that options can be added later without changing what
+    /// an existing command line means.
     /// </summary>
     public static InitCommand? Parse(ReadOnlySpan<string> arguments)
     {
+        string? socketPath = null;
+        if (arguments.Length > 0 && arguments[0] == "--socket")
+        {
+            if (arguments.Length < 2 || arguments[1].Length == 0) return null;
+            socketPath = arguments[1];
+            arguments = arguments[2..];
+        }
+
         if (arguments.Length > 0 && arguments[0] == "--")
-            return new InitCommand(arguments[1..].ToArray());
+            return new InitCommand(arguments[1..].ToArray(), socketPath);
         if (arguments.Length > 0 && arguments[0].StartsWith('-'))
             return null;
-        return new InitCommand(arguments.ToArray());
+        return new InitCommand(arguments.ToArray(), socketPath);
     }
 
     /// <summary>Runs until the end described on the type; returns the process exit code.</summary>
@@ -47,6 +65,12 @@ internal sealed class InitCommand
         var supervisor = new Supervisor();
         using var signals = SignalForwarder.Register(supervisor);
         new Reaper(supervisor).Start();
+
+        // Before CMD starts, so hearthd can dial as soon as the workspace runs. Outside a pid
+        // namespace only on request: the default path is at the root of the host.
+        var socketPath = _socketPath ?? (isInit ? AgentServer.DefaultSocketPath : null);
+        if (socketPath is not null)
+            AgentServer.TryStart(socketPath, supervisor);
 
         if (_argv.Length > 0)
         {

@@ -4,10 +4,11 @@ using Hearth.Agent.Interop;
 namespace Hearth.Agent.Init;
 
 /// <summary>
-/// The state PID 1 shares between its three actors: the main thread (starts the command, waits
-/// for the end, runs the shutdown), the reaper thread (waitpid), and signal handlers (which the
-/// runtime runs on threads of its own). Every field is guarded by <see cref="_gate"/>; no call
-/// made under it blocks for longer than a posix_spawnp or a kill.
+/// The state PID 1 shares between its actors: the main thread (starts the command, waits for
+/// the end, runs the shutdown), the reaper thread (waitpid), signal handlers (which the runtime
+/// runs on threads of its own), and the protocol server's connections (which start processes
+/// through <see cref="StartChild"/>). Every field is guarded by <see cref="_gate"/>; no call
+/// made under it blocks for longer than a posix_spawn or a kill.
 /// </summary>
 internal sealed class Supervisor
 {
@@ -26,6 +27,9 @@ internal sealed class Supervisor
 
     /// <summary>Set once the reaper has collected the main command.</summary>
     private WaitStatus? _mainStatus;
+
+    /// <summary>Processes started through <see cref="StartChild"/> that have not been reaped, by pid.</summary>
+    private readonly Dictionary<int, IChildWatcher> _children = [];
 
     /// <summary>A terminating signal that arrived with no main command to forward it to.</summary>
     private int _terminateSignal;
@@ -60,10 +64,30 @@ internal sealed class Supervisor
         {
             if (_terminateSignal != 0) return 0;
 
-            var error = PosixSpawn.Start(argv, stdinPath, out var pid);
+            var error = PosixSpawn.Start(new SpawnOptions { Argv = argv, StdinPath = stdinPath }, out var pid);
             if (error != 0) return error;
 
             _mainPid = pid;
+            _generation++;
+            Monitor.PulseAll(_gate);
+            return 0;
+        }
+    }
+
+    /// <summary>
+    /// Starts a process that is not the main command; its exit status goes to
+    /// <paramref name="watcher"/> instead. As in <see cref="StartMain"/>, the pid is registered
+    /// under the lock <see cref="OnReaped"/> takes, so a process that exits at once is still
+    /// routed to its watcher. Returns 0 or an error number.
+    /// </summary>
+    public int StartChild(SpawnOptions options, IChildWatcher watcher, out int pid)
+    {
+        lock (_gate)
+        {
+            var error = PosixSpawn.Start(options, out pid);
+            if (error != 0) return error;
+
+            _children.Add(pid, watcher);
             _generation++;
             Monitor.PulseAll(_gate);
             return 0;
@@ -111,15 +135,25 @@ internal sealed class Supervisor
         get { lock (_gate) return _generation; }
     }
 
-    /// <summary>Called by the reaper for every process it collects, orphans included.</summary>
+    /// <summary>
+    /// Called by the reaper for every process it collects, orphans included. A watcher is told
+    /// outside the lock: it sends frames, and nothing that waits on a connection may hold it.
+    /// </summary>
     public void OnReaped(int pid, int status)
     {
+        IChildWatcher? watcher;
         lock (_gate)
         {
-            if (pid != _mainPid || _mainStatus is not null) return;
-            _mainStatus = new WaitStatus(status);
-            Monitor.PulseAll(_gate);
+            if (!_children.Remove(pid, out watcher))
+            {
+                if (pid != _mainPid || _mainStatus is not null) return;
+                _mainStatus = new WaitStatus(status);
+                Monitor.PulseAll(_gate);
+                return;
+            }
         }
+
+        watcher.OnExited(new WaitStatus(status));
     }
 
     /// <summary>

@@ -21,6 +21,10 @@ internal static unsafe partial class Libc
     public const int EINTR = 4;
     public const int EBADF = 9;
     public const int ECHILD = 10;
+    public const int EAGAIN = 11;
+    public const int EACCES = 13;
+    public const int ENOTDIR = 20;
+    public const int EPIPE = 32;
 
     // Signal numbers, signal(7) "Standard signals" for x86 and ARM.
     public const int SIGHUP = 1;
@@ -34,10 +38,28 @@ internal static unsafe partial class Libc
     // prctl(2), linux/prctl.h.
     public const int PR_SET_CHILD_SUBREAPER = 36;
 
-    // open(2) and fcntl(2).
+    // open(2), pipe2(2), eventfd(2) and fcntl(2); EFD_CLOEXEC and EFD_NONBLOCK share these values.
     public const int O_RDONLY = 0x0;
+    public const int O_NONBLOCK = 0x800;
+    public const int O_CLOEXEC = 0x80000;
+    public const int F_DUPFD_CLOEXEC = 1030;
     public const int F_GETFD = 1;
+    public const int F_GETFL = 3;
+    public const int F_SETFL = 4;
     public const int FD_CLOEXEC = 1;
+
+    // access(2).
+    public const int X_OK = 1;
+
+    // poll(2), asm-generic/poll.h.
+    public const short POLLIN = 0x1;
+    public const short POLLOUT = 0x4;
+    public const short POLLERR = 0x8;
+    public const short POLLHUP = 0x10;
+    public const short POLLNVAL = 0x20;
+
+    /// <summary>The highest signal number (SIGRTMAX, signal(7)); kill(2) refuses anything above.</summary>
+    public const int SignalMax = 64;
 
     // posix_spawnattr_setflags(3), glibc spawn.h.
     public const short POSIX_SPAWN_SETPGROUP = 0x02;
@@ -83,6 +105,26 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, byte* buffer, nuint count);
 
+    /// <summary>read(2): 0 at end of file; -1 with EAGAIN when a non-blocking descriptor has nothing.</summary>
+    [LibraryImport(Lib, EntryPoint = "read", SetLastError = true)]
+    public static partial nint Read(int fd, byte* buffer, nuint count);
+
+    /// <summary>pipe2(2): <c>fds[0]</c> is the read end, <c>fds[1]</c> the write end.</summary>
+    [LibraryImport(Lib, EntryPoint = "pipe2", SetLastError = true)]
+    public static partial int Pipe2(int* fds, int flags);
+
+    /// <summary>poll(2): the number of ready entries, 0 on timeout, -1 with errno (EINTR).</summary>
+    [LibraryImport(Lib, EntryPoint = "poll", SetLastError = true)]
+    public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
+
+    /// <summary>eventfd(2): a counter descriptor, readable while the counter is not zero.</summary>
+    [LibraryImport(Lib, EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initialValue, int flags);
+
+    /// <summary>access(2) with the real uid; 0 if allowed.</summary>
+    [LibraryImport(Lib, EntryPoint = "access", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int Access(string path, int mode);
+
     /// <summary>
     /// posix_spawnp(3): returns 0 or an error number (it does not set errno). With glibc the
     /// child is created with CLONE_VFORK, so an exec failure such as ENOENT is reported here
@@ -91,6 +133,11 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "posix_spawnp")]
     public static partial int PosixSpawnP(
         out int pid, byte* file, PosixSpawnFileActions* fileActions, PosixSpawnAttr* attributes, byte** argv, byte** envp);
+
+    /// <summary>posix_spawn(3): as <see cref="PosixSpawnP"/>, but <paramref name="path"/> is used as is, without a PATH search.</summary>
+    [LibraryImport(Lib, EntryPoint = "posix_spawn")]
+    public static partial int PosixSpawn(
+        out int pid, byte* path, PosixSpawnFileActions* fileActions, PosixSpawnAttr* attributes, byte** argv, byte** envp);
 
     /// <summary>posix_spawn_file_actions_init(3): returns 0 or an error number.</summary>
     [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_init")]
@@ -107,6 +154,20 @@ internal static unsafe partial class Libc
     [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_addopen", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int PosixSpawnFileActionsAddOpen(
         PosixSpawnFileActions* actions, int fd, string path, int flags, uint mode);
+
+    /// <summary>
+    /// posix_spawn_file_actions_adddup2(3): in the child, dup2(<paramref name="fd"/>, <paramref name="newFd"/>),
+    /// which clears FD_CLOEXEC on the copy. Returns 0 or an error number.
+    /// </summary>
+    [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_adddup2")]
+    public static partial int PosixSpawnFileActionsAddDup2(PosixSpawnFileActions* actions, int fd, int newFd);
+
+    /// <summary>
+    /// posix_spawn_file_actions_addchdir_np(3), glibc 2.29+: in the child, chdir(2) before exec; a
+    /// failure (ENOENT, ENOTDIR, EACCES) is what posix_spawn returns. The path is copied.
+    /// </summary>
+    [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_addchdir_np", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int PosixSpawnFileActionsAddChdir(PosixSpawnFileActions* actions, string path);
 
     /// <summary>posix_spawnattr_init(3): returns 0 or an error number.</summary>
     [LibraryImport(Lib, EntryPoint = "posix_spawnattr_init")]

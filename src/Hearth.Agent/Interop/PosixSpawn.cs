@@ -1,18 +1,19 @@
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace Hearth.Agent.Interop;
 
 /// <summary>
-/// Starts a program with posix_spawnp(3) instead of System.Diagnostics.Process: Process registers
+/// Starts a program with posix_spawn(3) instead of System.Diagnostics.Process: Process registers
 /// the runtime for SIGCHLD, and the runtime then reaps children itself, which would race the
 /// agent's reaper for exit statuses.
 /// </summary>
 internal static unsafe class PosixSpawn
 {
     /// <summary>
-    /// Starts <paramref name="argv"/> (argv[0] looked up in PATH as by execvp(3)) with this
-    /// process's environment, as the leader of a new process group, with an empty signal mask
-    /// and every signal at its default disposition. Returns 0, or the error number.
+    /// Starts <see cref="SpawnOptions.Argv"/> as the leader of a new process group, with an empty
+    /// signal mask and every signal at its default disposition. Returns 0, or the error number
+    /// (with glibc, an exec or chdir failure in the child is reported here).
     /// </summary>
     /// <remarks>
     /// The mask and dispositions must be reset explicitly: exec keeps both the mask and ignored
@@ -21,20 +22,19 @@ internal static unsafe class PosixSpawn
     /// sigfillset(3) leaves out its two internal signals (32 and 33), and glibc's posix_spawn sets
     /// those to SIG_IGN in the child (seen with glibc 2.36), as for any posix_spawn caller;
     /// glibc and musl install their handlers for them when a program needs them.
+    /// Descriptors given in <paramref name="options"/> must be 3 or above: a dup2 onto itself
+    /// would keep FD_CLOEXEC, and the child would start with that descriptor closed.
     /// </remarks>
-    /// <param name="argv">The command and its arguments; argv[0] is also the program to find.</param>
-    /// <param name="stdinPath">If not null, the child's fd 0 is this file, opened read-only.</param>
+    /// <param name="options">What to start.</param>
     /// <param name="pid">The child's pid, which is also its process group id.</param>
-    public static int Start(IReadOnlyList<string> argv, string? stdinPath, out int pid)
+    public static int Start(SpawnOptions options, out int pid)
     {
         pid = 0;
-        var count = argv.Count;
-        var arguments = (byte**)NativeMemory.AllocZeroed((nuint)count + 1, (nuint)sizeof(byte*));
+        var argv = ToNative(options.Argv);
+        var program = options.Program is null ? null : (byte*)Marshal.StringToCoTaskMemUTF8(options.Program);
+        var envp = options.Environment is null ? null : MergeEnvironment(options.Environment);
         try
         {
-            for (var i = 0; i < count; i++)
-                arguments[i] = (byte*)Marshal.StringToCoTaskMemUTF8(argv[i]);
-
             PosixSpawnFileActions actions;
             var error = Libc.PosixSpawnFileActionsInit(&actions);
             if (error != 0) return error;
@@ -48,11 +48,17 @@ internal static unsafe class PosixSpawn
 
             try
             {
-                if (stdinPath is not null)
-                {
-                    error = Libc.PosixSpawnFileActionsAddOpen(&actions, 0, stdinPath, Libc.O_RDONLY, 0);
-                    if (error != 0) return error;
-                }
+                if (options.StdinFd >= 0)
+                    error = Libc.PosixSpawnFileActionsAddDup2(&actions, options.StdinFd, 0);
+                else if (options.StdinPath is not null)
+                    error = Libc.PosixSpawnFileActionsAddOpen(&actions, 0, options.StdinPath, Libc.O_RDONLY, 0);
+                if (error == 0 && options.StdoutFd >= 0)
+                    error = Libc.PosixSpawnFileActionsAddDup2(&actions, options.StdoutFd, 1);
+                if (error == 0 && options.StderrFd >= 0)
+                    error = Libc.PosixSpawnFileActionsAddDup2(&actions, options.StderrFd, 2);
+                if (error == 0 && options.WorkingDirectory is not null)
+                    error = Libc.PosixSpawnFileActionsAddChdir(&actions, options.WorkingDirectory);
+                if (error != 0) return error;
 
                 SigSet none;
                 SigSet all;
@@ -67,7 +73,10 @@ internal static unsafe class PosixSpawn
                 if (error == 0) error = Libc.PosixSpawnAttrSetSigDefault(&attributes, &all);
                 if (error != 0) return error;
 
-                return Libc.PosixSpawnP(out pid, arguments[0], &actions, &attributes, arguments, Environ());
+                var environment = envp is null ? Environ() : envp;
+                return program is null
+                    ? Libc.PosixSpawnP(out pid, argv[0], &actions, &attributes, argv, environment)
+                    : Libc.PosixSpawn(out pid, program, &actions, &attributes, argv, environment);
             }
             finally
             {
@@ -77,10 +86,60 @@ internal static unsafe class PosixSpawn
         }
         finally
         {
-            for (var i = 0; i < count; i++)
-                Marshal.FreeCoTaskMem((nint)arguments[i]);
-            NativeMemory.Free(arguments);
+            Free(argv, options.Argv.Count);
+            Marshal.FreeCoTaskMem((nint)program);
+            if (envp is not null)
+            {
+                // Only the entries at the end were allocated here; the others belong to environ.
+                var count = 0;
+                while (envp[count] is not null) count++;
+                for (var i = count - options.Environment!.Count; i < count; i++)
+                    Marshal.FreeCoTaskMem((nint)envp[i]);
+                NativeMemory.Free(envp);
+            }
         }
+    }
+
+    /// <summary>
+    /// The agent's environment without the names in <paramref name="overrides"/>, followed by
+    /// <paramref name="overrides"/> as NAME=value: a null-terminated array whose last
+    /// <c>overrides.Count</c> entries are allocated with StringToCoTaskMemUTF8.
+    /// </summary>
+    private static byte** MergeEnvironment(IReadOnlyDictionary<string, string> overrides)
+    {
+        var inherited = Environ();
+        var kept = new List<nint>();
+        for (var entry = inherited; *entry is not null; entry++)
+        {
+            var text = MemoryMarshal.CreateReadOnlySpanFromNullTerminated(*entry);
+            var equals = text.IndexOf((byte)'=');
+            var name = equals < 0 ? text : text[..equals];
+            if (!overrides.ContainsKey(Encoding.UTF8.GetString(name)))
+                kept.Add((nint)(*entry));
+        }
+
+        var envp = (byte**)NativeMemory.AllocZeroed((nuint)(kept.Count + overrides.Count + 1), (nuint)sizeof(byte*));
+        var index = 0;
+        foreach (var entry in kept)
+            envp[index++] = (byte*)entry;
+        foreach (var (name, value) in overrides)
+            envp[index++] = (byte*)Marshal.StringToCoTaskMemUTF8(name + "=" + value);
+        return envp;
+    }
+
+    private static byte** ToNative(IReadOnlyList<string> strings)
+    {
+        var array = (byte**)NativeMemory.AllocZeroed((nuint)strings.Count + 1, (nuint)sizeof(byte*));
+        for (var i = 0; i < strings.Count; i++)
+            array[i] = (byte*)Marshal.StringToCoTaskMemUTF8(strings[i]);
+        return array;
+    }
+
+    private static void Free(byte** array, int count)
+    {
+        for (var i = 0; i < count; i++)
+            Marshal.FreeCoTaskMem((nint)array[i]);
+        NativeMemory.Free(array);
     }
 
     /// <summary>

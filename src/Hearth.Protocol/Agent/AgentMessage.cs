@@ -11,7 +11,7 @@ public sealed record AgentMessage
     /// <summary><c>hello</c>, <c>spawn</c>, <c>spawned</c>, <c>signal</c>, <c>exit</c> or <c>error</c>.</summary>
     public required string Op { get; init; }
 
-    /// <summary><c>hello</c>: the protocol version offered (hearthd) or chosen (agent).</summary>
+    /// <summary><c>hello</c>: the highest protocol version hearthd speaks, or the one the agent chose.</summary>
     public int? Version { get; init; }
 
     /// <summary><c>hello</c> from the agent: its name and build.</summary>
@@ -35,7 +35,7 @@ public sealed record AgentMessage
     /// <summary><c>signal</c>: the signal number for the process group; <c>exit</c>: the signal that ended the process.</summary>
     public int? Signal { get; init; }
 
-    /// <summary><c>exit</c>: the exit code, when the process exited normally; <c>error</c>: a machine code.</summary>
+    /// <summary><c>exit</c>: the exit code, when the process exited normally.</summary>
     [JsonPropertyName("code")]
     public int? ExitCode { get; init; }
 

@@ -114,6 +114,8 @@ internal static class OciSpec
         // With the cgroup namespace this shows the workspace its own cgroups and limits.
         Mount("/sys/fs/cgroup", "cgroup", "cgroup", ["nosuid", "noexec", "nodev", "relatime", "ro"]),
         Mount("/.hearth", "none", options.AgentDir, ["rbind", "ro", "nosuid", "nodev"]),
+        // The agent's socket lives here (docs/design/agent-protocol.md): memory, not the host's disk.
+        Mount("/.hearth-run", "tmpfs", "tmpfs", ["nosuid", "nodev", "noexec", "mode=0700", "size=1m"]),
     ];
 
     private static JsonObject Mount(string destination, string type, string source, string[] mountOptions) => new()

@@ -28,6 +28,7 @@ internal static partial class Libc
     public const long SYS_open_tree = 428;
     public const long SYS_move_mount = 429;
     public const long SYS_mount_setattr = 442;
+    public const long SYS_openat2 = 437;
 
     [LibraryImport(Lib, EntryPoint = "mount", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int Mount(string? source, string target, string? fsType, ulong flags, string? data);
@@ -61,6 +62,17 @@ internal static partial class Libc
 
     [LibraryImport(Lib, EntryPoint = "syscall", SetLastError = true)]
     public static partial long Syscall(long number, nint a1, nint a2, nint a3, nint a4, nint a5);
+
+    /// <summary>st_mode of an open fd (fstat(2)), or -1.</summary>
+    public static unsafe int FstatMode(int fd)
+    {
+        // struct stat on x86_64 is 144 bytes; st_mode is the u32 at offset 24.
+        var buffer = stackalloc byte[144];
+        return Fstat(fd, (nint)buffer) == 0 ? *(int*)(buffer + 24) : -1;
+    }
+
+    [LibraryImport(Lib, EntryPoint = "fstat", SetLastError = true)]
+    private static partial int Fstat(int fd, nint buffer);
 
     public static string Describe(int errno) => Marshal.GetPInvokeErrorMessage(errno);
 }

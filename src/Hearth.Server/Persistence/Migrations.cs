@@ -59,6 +59,12 @@ internal static class Migrations
         CREATE UNIQUE INDEX workspaces_idempotency ON workspaces(owner_key, idempotency_key) WHERE idempotency_key IS NOT NULL;
         CREATE INDEX workspaces_status ON workspaces(status);
         """,
+        // 2: runtime API access (gateway tokens carry the generation; rotating bumps it).
+        """
+        ALTER TABLE workspaces ADD COLUMN runtime_api_enabled INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE workspaces ADD COLUMN runtime_raw_token TEXT;
+        ALTER TABLE workspaces ADD COLUMN runtime_token_generation INTEGER NOT NULL DEFAULT 0;
+        """,
     ];
 
     public static int Latest => Steps.Length;

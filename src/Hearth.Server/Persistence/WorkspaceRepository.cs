@@ -13,7 +13,8 @@ internal sealed class WorkspaceRepository(Database database)
         "id, name, slug, namespace, image, mode, status, status_reason, user_requested_stop, provisioning_state, " +
         "provisioning_phase, provisioning_message, error_code, error_message, cpus, memory_mb, disk_size_mb, " +
         "pending_disk_size_mb, config_json, metadata_json, ttl, ttl_seconds, ttl_action, remove_on_exit, restart_policy, " +
-        "uid_slot, owner_key, idempotency_key, internal_ip, created_at, updated_at, completed_at, started_at";
+        "uid_slot, owner_key, idempotency_key, internal_ip, created_at, updated_at, completed_at, started_at, " +
+        "runtime_api_enabled, runtime_raw_token, runtime_token_generation";
 
     private static readonly string[] ColumnNames = Columns.Split(", ");
 
@@ -76,6 +77,9 @@ internal sealed class WorkspaceRepository(Database database)
 
     public WorkspaceRecord? FindByIdempotencyKey(string owner, string key) =>
         Query("WHERE owner_key = $owner AND idempotency_key = $key", ("$owner", owner), ("$key", key)).FirstOrDefault();
+
+    public WorkspaceRecord? FindByRawToken(string token) =>
+        Query("WHERE runtime_raw_token = $token", ("$token", token)).FirstOrDefault();
 
     public bool SlugExists(string slug) => Query("WHERE slug = $slug", ("$slug", slug)).Count > 0;
 
@@ -149,6 +153,9 @@ internal sealed class WorkspaceRepository(Database database)
             UpdatedAt = T("updated_at")!.Value,
             CompletedAt = T("completed_at"),
             StartedAt = T("started_at"),
+            RuntimeApiEnabled = I("runtime_api_enabled") == 1,
+            RuntimeRawToken = S("runtime_raw_token"),
+            RuntimeTokenGeneration = I("runtime_token_generation") ?? 0,
         };
     }
 
@@ -189,6 +196,9 @@ internal sealed class WorkspaceRepository(Database database)
             ["updated_at"] = Time(w.UpdatedAt),
             ["completed_at"] = Time(w.CompletedAt),
             ["started_at"] = Time(w.StartedAt),
+            ["runtime_api_enabled"] = w.RuntimeApiEnabled ? 1 : 0,
+            ["runtime_raw_token"] = w.RuntimeRawToken,
+            ["runtime_token_generation"] = w.RuntimeTokenGeneration,
         };
         foreach (var (name, value) in values)
             command.Parameters.AddWithValue("$" + name, value ?? DBNull.Value);

@@ -38,6 +38,12 @@ internal sealed record WorkspaceRecord
     public required DateTimeOffset UpdatedAt { get; init; }
     public DateTimeOffset? CompletedAt { get; init; }
     public DateTimeOffset? StartedAt { get; init; }
+    /// <summary>The runtime API is served for this workspace (<c>runtime-api-access/enable</c>).</summary>
+    public bool RuntimeApiEnabled { get; init; }
+    /// <summary>The raw runtime token (until rotated); null before the first enable.</summary>
+    public string? RuntimeRawToken { get; init; }
+    /// <summary>Gateway tokens of another generation are void: rotating bumps it.</summary>
+    public int RuntimeTokenGeneration { get; init; }
 
     /// <summary>The disk size the next start must give (a growth asked for while running).</summary>
     public int EffectiveDiskSizeMb => PendingDiskSizeMb ?? DiskSizeMb;

@@ -264,6 +264,14 @@ internal sealed partial class WorkspaceService(
         return (updated, live);
     }
 
+    /// <summary>Changes fields that have no host side effects (runtime access) under the workspace's lock.</summary>
+    public async Task<WorkspaceRecord> ChangeAsync(string idOrSlug, Func<WorkspaceRecord, WorkspaceRecord> change)
+    {
+        var id = Get(idOrSlug).Id;
+        using var _ = await locks.AcquireAsync(id);
+        return repository.Update(change(Get(id)));
+    }
+
     /// <summary><c>DELETE /workspace/:id/lifecycle</c>: drop the TTL settings, so the workspace never expires.</summary>
     public async Task<WorkspaceRecord> ClearLifecycleAsync(string idOrSlug)
     {

@@ -1,0 +1,75 @@
+using System.Threading.Channels;
+using Hearth.Protocol.Agent;
+
+namespace Hearth.Runtime.Agent;
+
+/// <summary>A process the agent started for hearthd: its output as a channel, and its stdin and signals.</summary>
+internal sealed class AgentProcess
+{
+    private readonly AgentConnection connection;
+    private readonly TaskCompletionSource<int> started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly Channel<AgentOutput> output = Channel.CreateUnbounded<AgentOutput>(new UnboundedChannelOptions { SingleWriter = true });
+
+    internal AgentProcess(AgentConnection connection, uint stream)
+    {
+        this.connection = connection;
+        Stream = stream;
+    }
+
+    public uint Stream { get; }
+
+    /// <summary>The process's pid inside the workspace, once started.</summary>
+    public int Pid => started.Task.IsCompletedSuccessfully ? started.Task.Result : 0;
+
+    internal Task Started => started.Task;
+
+    /// <summary>stdout and stderr chunks, then one <see cref="AgentExit"/>; faults if the agent connection breaks.</summary>
+    public ChannelReader<AgentOutput> Output => output.Reader;
+
+    public Task WriteStdinAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default) =>
+        SendChunksAsync(bytes, cancellationToken);
+
+    public Task CloseStdinAsync(CancellationToken cancellationToken = default) =>
+        connection.SendAsync(new Frame(FrameKind.StdinClose, Stream, ReadOnlyMemory<byte>.Empty), cancellationToken);
+
+    public Task SignalAsync(int signal, CancellationToken cancellationToken = default) =>
+        connection.SendControlAsync(Stream, new AgentMessage { Op = "signal", Signal = signal }, cancellationToken);
+
+    private async Task SendChunksAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
+    {
+        for (var offset = 0; offset < bytes.Length; offset += FrameCodec.MaxPayload)
+        {
+            var chunk = bytes.Slice(offset, Math.Min(FrameCodec.MaxPayload, bytes.Length - offset));
+            await connection.SendAsync(new Frame(FrameKind.Stdin, Stream, chunk), cancellationToken);
+        }
+    }
+
+    internal void Deliver(AgentOutput item) => output.Writer.TryWrite(item);
+
+    /// <summary>Handles a control message of this stream; true when the stream has ended.</summary>
+    internal bool Handle(AgentMessage message)
+    {
+        switch (message.Op)
+        {
+            case "spawned":
+                started.TrySetResult(message.Pid ?? 0);
+                return false;
+            case "exit":
+                output.Writer.TryWrite(new AgentExit(message.ExitCode, message.Signal));
+                output.Writer.TryComplete();
+                return true;
+            case "error":
+                Fail(message.Message ?? message.Error ?? "the agent reported an error", message.Error);
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    internal void Fail(string reason, string? code = null)
+    {
+        var error = new RuntimeException(code ?? "agent_unreachable", reason);
+        started.TrySetException(error);
+        output.Writer.TryComplete(error);
+    }
+}

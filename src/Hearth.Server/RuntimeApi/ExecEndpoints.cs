@@ -1,0 +1,119 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Hearth.Protocol.Runtime;
+using Hearth.Server.Api;
+using Hearth.Server.Validation;
+
+namespace Hearth.Server.RuntimeApi;
+
+/// <summary>The runtime API's <c>/exec</c> family, served by the gateway through the agent.</summary>
+internal static class ExecEndpoints
+{
+    private const int DefaultTtlSeconds = 300;
+
+    public static void MapExecEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/exec", async (HttpContext context, ExecTasks tasks) =>
+        {
+            var request = await ReadAsync(context);
+            var workspace = GatewayAuthMiddleware.WorkspaceOf(context);
+            if (request.Stream)
+            {
+                await StreamAsync(context, tasks, workspace.Id, request);
+                return Results.Empty;
+            }
+            var (task, _) = await tasks.StartAsync(workspace.Id, request.Argv, request.TimeoutSeconds, request.TtlSeconds, subscribe: false, context.RequestAborted);
+            // The task belongs to the workspace, not to this request: a client that hangs up does not kill it.
+            await task.Completion.WaitAsync(context.RequestAborted);
+            return Reply.Json(task.ToWire());
+        });
+
+        app.MapPost("/exec/stream", async (HttpContext context, ExecTasks tasks) =>
+        {
+            var request = await ReadAsync(context);
+            await StreamAsync(context, tasks, GatewayAuthMiddleware.WorkspaceOf(context).Id, request);
+        });
+
+        app.MapGet("/exec/stream", async (HttpContext context, ExecTasks tasks) =>
+        {
+            var id = context.Request.Query["task_id"].ToString();
+            if (string.IsNullOrEmpty(id)) throw ApiException.Invalid([new() { Field = "task_id", Message = "is required" }]);
+            var task = tasks.Get(GatewayAuthMiddleware.WorkspaceOf(context).Id, id);
+            await WriteEventsAsync(context, task, task.Subscribe(replay: true));
+        });
+
+        app.MapGet("/exec", (HttpContext context, ExecTasks tasks) =>
+            Reply.Json(new ExecTaskList { Tasks = tasks.List(GatewayAuthMiddleware.WorkspaceOf(context).Id).Select(t => t.ToWire()).ToList() }));
+
+        app.MapGet("/exec/{id}", (string id, HttpContext context, ExecTasks tasks) =>
+            Reply.Json(tasks.Get(GatewayAuthMiddleware.WorkspaceOf(context).Id, id).ToWire()));
+    }
+
+    private static async Task StreamAsync(HttpContext context, ExecTasks tasks, string workspaceId, ExecRequest request)
+    {
+        var (task, events) = await tasks.StartAsync(workspaceId, request.Argv, request.TimeoutSeconds, request.TtlSeconds, subscribe: true, context.RequestAborted);
+        await WriteEventsAsync(context, task, events!);
+    }
+
+    /// <summary>SSE: <c>task_id</c>, then <c>stdout</c>/<c>stderr</c> with base64 <c>data</c>, then <c>exit</c>.</summary>
+    private static async Task WriteEventsAsync(HttpContext context, ExecTaskState task, System.Threading.Channels.ChannelReader<ExecEvent> events)
+    {
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        await SendAsync(response, "task_id", new JsonObject { ["task_id"] = task.Id });
+        await foreach (var e in events.ReadAllAsync(context.RequestAborted))
+        {
+            var data = e.Kind == "exit"
+                ? new JsonObject { ["exit_code"] = e.ExitCode, ["pid"] = task.GuestPid }
+                : new JsonObject { ["data"] = Convert.ToBase64String(e.Data.Span) };
+            await SendAsync(response, e.Kind, data);
+        }
+    }
+
+    private static async Task SendAsync(HttpResponse response, string eventName, JsonObject data)
+    {
+        await response.WriteAsync($"event: {eventName}\ndata: {data.ToJsonString()}\n\n", Encoding.UTF8);
+        await response.Body.FlushAsync();
+    }
+
+    private static async Task<ExecRequest> ReadAsync(HttpContext context)
+    {
+        var body = await JsonBody.ReadObjectAsync(context.Request, required: true);
+        var reader = new FieldReader();
+        List<string>? cmd = null;
+        if (FieldReader.Property(body, "cmd") is { } c)
+        {
+            if (c.ValueKind == JsonValueKind.Array && c.GetArrayLength() > 0 && c.EnumerateArray().All(a => a.ValueKind == JsonValueKind.String))
+                cmd = c.EnumerateArray().Select(a => a.GetString()!).ToList();
+            else if (c.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(c.GetString()))
+                cmd = [c.GetString()!];
+            else
+                reader.Add("cmd", "must be a non-empty array of strings");
+        }
+        else reader.Add("cmd", "is required");
+        var mode = reader.OneOf(body, "exec_mode", "exec_mode", "auto", "shell", "direct") ?? "auto";
+        var timeout = reader.Integer(body, "timeout_seconds", "timeout_seconds", 0, 86400) ?? 0;
+        var ttl = reader.Integer(body, "ttl_seconds", "ttl_seconds", -1, 7 * 86400) ?? 0;
+        var stream = reader.Boolean(body, "stream", "stream") ?? false;
+        if (reader.Errors.Count > 0 || cmd is null) throw ApiException.Invalid(reader.Errors);
+        return new ExecRequest(Argv(cmd, mode), timeout, ttl == 0 ? DefaultTtlSeconds : ttl, stream);
+    }
+
+    /// <summary>
+    /// exec_mode: <c>direct</c> runs argv as given; <c>shell</c> joins it for <c>/bin/sh -c</c>;
+    /// <c>auto</c> uses the shell for a single string that holds shell syntax.
+    /// </summary>
+    private static List<string> Argv(List<string> cmd, string mode) => mode switch
+    {
+        "shell" => ["/bin/sh", "-c", string.Join(' ', cmd)],
+        "auto" when cmd.Count == 1 && cmd[0].IndexOfAny(ShellSyntax) >= 0 => ["/bin/sh", "-c", cmd[0]],
+        "auto" when cmd.Count == 1 && cmd[0].Contains(' ', StringComparison.Ordinal) => ["/bin/sh", "-c", cmd[0]],
+        _ => cmd,
+    };
+
+    private static readonly char[] ShellSyntax = ['|', '&', ';', '<', '>', '(', ')', '$', '`', '*', '?', '[', '~', '\n'];
+
+    private sealed record ExecRequest(List<string> Argv, int TimeoutSeconds, int TtlSeconds, bool Stream);
+}

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Hearth.Runtime.Agent;
+using Hearth.Server.Api;
+
+namespace Hearth.Server.RuntimeApi;
+
+/// <summary>
+/// Runs exec tasks through the agent and keeps them for <c>ttl_seconds</c> after they end
+/// (default 300, -1 forever). At most 50 tasks run at once per workspace.
+/// </summary>
+internal sealed partial class ExecTasks(AgentPool agents, ILogger<ExecTasks> logger)
+{
+    public const int MaxRunning = 50;
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, ExecTaskState>> byWorkspace = new();
+
+    public IEnumerable<ExecTaskState> List(string workspaceId)
+    {
+        var tasks = Tasks(workspaceId);
+        Expire(tasks);
+        return tasks.Values.OrderByDescending(t => t.CreatedAt);
+    }
+
+    public ExecTaskState Get(string workspaceId, string taskId)
+    {
+        var tasks = Tasks(workspaceId);
+        Expire(tasks);
+        return tasks.TryGetValue(taskId, out var task) ? task : throw ApiException.NotFound($"task {taskId}");
+    }
+
+    /// <summary>Registers a task and starts it; output subscribed with <paramref name="subscribe"/> misses nothing.</summary>
+    public async Task<(ExecTaskState Task, System.Threading.Channels.ChannelReader<ExecEvent>? Events)> StartAsync(
+        string workspaceId, IReadOnlyList<string> argv, int timeoutSeconds, int ttlSeconds, bool subscribe, CancellationToken cancellationToken)
+    {
+        var tasks = Tasks(workspaceId);
+        Expire(tasks);
+        if (tasks.Values.Count(t => !t.Completion.IsCompleted) >= MaxRunning)
+            throw new ApiException(429, "too_many_tasks", $"at most {MaxRunning} exec tasks run at once in a workspace");
+        var task = new ExecTaskState("task_" + RandomNumberGenerator.GetHexString(12, lowercase: true), argv, ttlSeconds);
+        var events = subscribe ? task.Subscribe(replay: false) : null;
+        var connection = await agents.GetAsync(workspaceId, cancellationToken);
+        AgentProcess process;
+        try
+        {
+            process = await connection.SpawnAsync(argv, env: null, cwd: "/root", stdin: true, cancellationToken);
+        }
+        catch (Hearth.Runtime.RuntimeException e) when (e.Code == "spawn_failed")
+        {
+            throw new ApiException(400, "spawn_failed", e.Message);
+        }
+        tasks[task.Id] = task;
+        task.Started(process.Pid);
+        _ = PumpAsync(task, process, timeoutSeconds);
+        return (task, events);
+    }
+
+    private async Task PumpAsync(ExecTaskState task, AgentProcess process, int timeoutSeconds)
+    {
+        using var timeout = new CancellationTokenSource();
+        var timedOut = false;
+        if (timeoutSeconds > 0)
+        {
+            timeout.Token.Register(() => { timedOut = true; _ = process.SignalAsync(9); });
+            timeout.CancelAfter(TimeSpan.FromSeconds(timeoutSeconds));
+        }
+        try
+        {
+            // No stdin unless someone sends it: close it now for commands that read to EOF.
+            await process.CloseStdinAsync();
+            await foreach (var item in process.Output.ReadAllAsync())
+            {
+                switch (item)
+                {
+                    case AgentData data:
+                        task.Output(data.IsStderr, data.Bytes);
+                        break;
+                    case AgentExit exit:
+                        task.Exited(exit.ShellCode, timedOut);
+                        return;
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            LogTaskLost(e, task.Id);
+        }
+        task.Exited(-1, timedOut, "failed");
+    }
+
+    private ConcurrentDictionary<string, ExecTaskState> Tasks(string workspaceId) =>
+        byWorkspace.GetOrAdd(workspaceId, _ => new ConcurrentDictionary<string, ExecTaskState>());
+
+    private static void Expire(ConcurrentDictionary<string, ExecTaskState> tasks)
+    {
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (id, task) in tasks)
+            if (task.TtlSeconds >= 0 && task.ExitedAt is { } exited && exited.AddSeconds(task.TtlSeconds) < now)
+                tasks.TryRemove(id, out _);
+    }
+
+    [LoggerMessage(EventId = 7001, Level = LogLevel.Warning, Message = "exec task {TaskId}: lost the agent before the process ended")]
+    private partial void LogTaskLost(Exception exception, string taskId);
+}

@@ -1,0 +1,63 @@
+using Hearth.Protocol.Errors;
+using Hearth.Protocol.Workspaces;
+using Hearth.Server.Api;
+using Hearth.Server.Persistence;
+using Hearth.Server.Workspaces;
+
+namespace Hearth.Server.RuntimeApi;
+
+/// <summary>
+/// The runtime gateway's door: <c>Authorization: Bearer</c> with a gateway token (signed, one
+/// workspace, one hour, current generation) or the workspace's raw token. The token names the
+/// workspace; the URL never does (as on workspace.oblien.com).
+/// </summary>
+internal sealed class GatewayAuthMiddleware(RequestDelegate next, RuntimeTokens tokens, WorkspaceRepository repository)
+{
+    private const string WorkspaceItem = "hearth.runtime_workspace";
+
+    public async Task InvokeAsync(HttpContext context)
+    {
+        if (context.Request.Path.Equals("/health", StringComparison.Ordinal))
+        {
+            await next(context);
+            return;
+        }
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            await ErrorEnvelopeMiddleware.WriteAsync(context, 401, ErrorCodes.Unauthorized, "missing bearer token: Authorization: Bearer <runtime token>");
+            return;
+        }
+        var token = header["Bearer ".Length..].Trim();
+        WorkspaceRecord? workspace;
+        if (tokens.Validate(token) is var (id, generation))
+        {
+            workspace = repository.Find(id);
+            if (workspace is not null && workspace.RuntimeTokenGeneration != generation) workspace = null;
+        }
+        else
+        {
+            workspace = token.Length == 64 ? repository.FindByRawToken(token) : null;
+        }
+        if (workspace is null)
+        {
+            await ErrorEnvelopeMiddleware.WriteAsync(context, 401, ErrorCodes.Unauthorized, "invalid or expired runtime token");
+            return;
+        }
+        if (!workspace.RuntimeApiEnabled)
+        {
+            await ErrorEnvelopeMiddleware.WriteAsync(context, 403, ErrorCodes.Forbidden, $"the runtime API of {workspace.Id} is disabled");
+            return;
+        }
+        if (workspace.Status != WorkspaceStatus.Running)
+        {
+            await ErrorEnvelopeMiddleware.WriteAsync(context, 409, "workspace_not_running", $"workspace {workspace.Id} is {workspace.Status}, not running");
+            return;
+        }
+        context.Items[WorkspaceItem] = workspace;
+        await next(context);
+    }
+
+    /// <summary>The workspace the request's token is for.</summary>
+    public static WorkspaceRecord WorkspaceOf(HttpContext context) => (WorkspaceRecord)context.Items[WorkspaceItem]!;
+}

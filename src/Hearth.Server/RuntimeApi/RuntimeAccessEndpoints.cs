@@ -1,0 +1,78 @@
+using Hearth.Protocol.Runtime;
+using Hearth.Server.Api;
+using Hearth.Server.Options;
+using Hearth.Server.Workspaces;
+
+namespace Hearth.Server.RuntimeApi;
+
+/// <summary>
+/// <c>/workspace/:id/runtime-api-access</c> on the control plane (and its older name
+/// <c>internal-api-access</c>): turn the runtime API on and off, and hand out tokens for it.
+/// </summary>
+internal static class RuntimeAccessEndpoints
+{
+    public static void MapRuntimeAccessEndpoints(this IEndpointRouteBuilder app)
+    {
+        foreach (var prefix in new[] { "runtime-api-access", "internal-api-access" })
+        {
+            var group = app.MapGroup($"/workspace/{{id}}/{prefix}");
+            group.MapGet("", (string id, WorkspaceService service, HearthOptions options) =>
+            {
+                var workspace = service.Get(id);
+                return Reply.Json(new RuntimeAccessResponse { WorkspaceId = workspace.Id, Enabled = workspace.RuntimeApiEnabled, GatewayUrl = GatewayUrl(options) });
+            });
+            group.MapPost("/enable", async (string id, WorkspaceService service, RuntimeTokens tokens, HearthOptions options) =>
+            {
+                var workspace = await service.ChangeAsync(id, w => w with
+                {
+                    RuntimeApiEnabled = true,
+                    RuntimeRawToken = w.RuntimeRawToken ?? RuntimeTokens.NewRawToken(),
+                });
+                return Reply.Json(WithToken(workspace, tokens, options));
+            });
+            group.MapPost("/disable", async (string id, WorkspaceService service, HearthOptions options) =>
+            {
+                var workspace = await service.ChangeAsync(id, w => w with { RuntimeApiEnabled = false });
+                return Reply.Json(new RuntimeAccessResponse { WorkspaceId = workspace.Id, Enabled = false, GatewayUrl = GatewayUrl(options) });
+            });
+            group.MapGet("/token", (string id, WorkspaceService service, RuntimeTokens tokens, HearthOptions options) =>
+                Reply.Json(WithToken(RequireEnabled(service.Get(id)), tokens, options)));
+            // Rotation: a new raw token and a new generation, so every earlier token stops working.
+            group.MapPost("/token", async (string id, WorkspaceService service, RuntimeTokens tokens, HearthOptions options) =>
+            {
+                RequireEnabled(service.Get(id));
+                var workspace = await service.ChangeAsync(id, w => w with
+                {
+                    RuntimeRawToken = RuntimeTokens.NewRawToken(),
+                    RuntimeTokenGeneration = w.RuntimeTokenGeneration + 1,
+                });
+                return Reply.Json(WithToken(workspace, tokens, options));
+            });
+            group.MapGet("/token/raw", (string id, WorkspaceService service) =>
+            {
+                var workspace = RequireEnabled(service.Get(id));
+                return Reply.Json(new RawTokenResponse { Token = workspace.RuntimeRawToken!, Ip = workspace.InternalIp });
+            });
+        }
+    }
+
+    private static WorkspaceRecord RequireEnabled(WorkspaceRecord workspace) =>
+        workspace.RuntimeApiEnabled
+            ? workspace
+            : throw ApiException.Conflict($"the runtime API of {workspace.Id} is disabled; POST .../runtime-api-access/enable first");
+
+    private static RuntimeAccessResponse WithToken(WorkspaceRecord workspace, RuntimeTokens tokens, HearthOptions options)
+    {
+        var (token, expires) = tokens.Issue(workspace.Id, workspace.RuntimeTokenGeneration);
+        return new RuntimeAccessResponse
+        {
+            WorkspaceId = workspace.Id,
+            Enabled = true,
+            Token = token,
+            ExpiresAt = expires,
+            GatewayUrl = GatewayUrl(options),
+        };
+    }
+
+    private static string GatewayUrl(HearthOptions options) => $"http://{options.RuntimeListen}";
+}
