@@ -38,6 +38,12 @@ internal sealed partial class ErrorEnvelopeMiddleware(RequestDelegate next, ILog
         {
             // The client went away; nobody is left to answer.
         }
+        catch (RuntimeException e) when (e.Code == "agent_unreachable")
+        {
+            // The workspace runs but its agent does not answer: a workspace started by an older
+            // hearthd (no agent socket) or an agent that died. Restarting the workspace helps.
+            await WriteAsync(context, 503, e.Code, $"{e.Message}; restarting the workspace starts a fresh agent");
+        }
         catch (RuntimeException e)
         {
             LogHostFailure(e, context.Request.Method, context.Request.Path);
