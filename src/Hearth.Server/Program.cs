@@ -22,23 +22,7 @@ catch (Exception e) when (e is OptionsException or FormatException or InvalidDat
 
 DataDirLayout.Prepare(options);
 
-var builder = WebApplication.CreateSlimBuilder();
-builder.Logging.ClearProviders();
-builder.Logging.AddSimpleConsole(o =>
-{
-    o.SingleLine = true;
-    o.TimestampFormat = "HH:mm:ss.fff ";
-    o.UseUtcTimestamp = true;
-});
-builder.Logging.SetMinimumLevel(options.LogLevel);
-builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
-builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
-builder.WebHost.ConfigureKestrel(kestrel =>
-{
-    kestrel.Listen(ListenAddress.Parse("api_listen", options.ApiListen));
-    kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
-    kestrel.AddServerHeader = false;
-});
+var builder = ListenerHost.Create(options, "api_listen", options.ApiListen);
 
 var services = builder.Services;
 services.AddSingleton(options);

@@ -1,0 +1,30 @@
+using Hearth.Server.Options;
+
+namespace Hearth.Server.Hosting;
+
+/// <summary>What hearthd's two HTTP hosts (control plane, runtime gateway) share: logging, one listener, limits.</summary>
+internal static class ListenerHost
+{
+    /// <summary>A slim web host listening on the address in setting <paramref name="key"/>, bodies up to 1 MiB.</summary>
+    public static WebApplicationBuilder Create(HearthOptions options, string key, string address)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+            o.UseUtcTimestamp = true;
+        });
+        builder.Logging.SetMinimumLevel(options.LogLevel);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(ListenAddress.Parse(key, address));
+            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            kestrel.AddServerHeader = false;
+        });
+        return builder;
+    }
+}
