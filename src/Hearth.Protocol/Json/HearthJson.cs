@@ -31,6 +31,7 @@ namespace Hearth.Protocol.Json;
 [JsonSerializable(typeof(Hearth.Protocol.Runtime.ExecTaskList))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(JsonElement))]
+[JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]
 [JsonSerializable(typeof(string))]
 [JsonSerializable(typeof(long))]
 [JsonSerializable(typeof(int))]

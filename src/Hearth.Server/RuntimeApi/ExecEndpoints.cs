@@ -23,7 +23,9 @@ internal static class ExecEndpoints
                 await StreamAsync(context, tasks, workspace.Id, request);
                 return Results.Empty;
             }
-            var (task, _) = await tasks.StartAsync(workspace.Id, request.Argv, request.TimeoutSeconds, request.TtlSeconds, subscribe: false, context.RequestAborted);
+            // Nobody can feed a sync task's stdin before it returns: it reads end of file at once.
+            var (task, _) = await tasks.StartAsync(workspace.Id, request.Argv, request.TimeoutSeconds, request.TtlSeconds,
+                subscribe: false, keepStdin: false, context.RequestAborted);
             // The task belongs to the workspace, not to this request: a client that hangs up does not kill it.
             await task.Completion.WaitAsync(context.RequestAborted);
             return Reply.Json(task.ToWire());
@@ -48,11 +50,35 @@ internal static class ExecEndpoints
 
         app.MapGet("/exec/{id}", (string id, HttpContext context, ExecTasks tasks) =>
             Reply.Json(tasks.Get(GatewayAuthMiddleware.WorkspaceOf(context).Id, id).ToWire()));
+
+        // Raw bytes for the task's stdin (application/octet-stream), at most 1 MiB per call.
+        app.MapPost("/exec/{id}/input", async (string id, HttpContext context, ExecTasks tasks) =>
+        {
+            using var body = new MemoryStream();
+            await context.Request.Body.CopyToAsync(body, context.RequestAborted);
+            var close = string.Equals(context.Request.Query["close"], "true", StringComparison.OrdinalIgnoreCase);
+            var written = await tasks.InputAsync(GatewayAuthMiddleware.WorkspaceOf(context).Id, id, body.ToArray(), close, context.RequestAborted);
+            return Reply.Json(new JsonObject { ["success"] = true, ["bytes_written"] = written });
+        });
+
+        app.MapDelete("/exec/{id}", async (string id, HttpContext context, ExecTasks tasks) =>
+        {
+            await tasks.KillAsync(GatewayAuthMiddleware.WorkspaceOf(context).Id, id);
+            return Reply.Json(new JsonObject { ["success"] = true });
+        });
+
+        app.MapDelete("/exec", async (HttpContext context, ExecTasks tasks) =>
+        {
+            var count = await tasks.KillAllAsync(GatewayAuthMiddleware.WorkspaceOf(context).Id);
+            return Reply.Json(new JsonObject { ["success"] = true, ["deleted"] = count });
+        });
     }
 
     private static async Task StreamAsync(HttpContext context, ExecTasks tasks, string workspaceId, ExecRequest request)
     {
-        var (task, events) = await tasks.StartAsync(workspaceId, request.Argv, request.TimeoutSeconds, request.TtlSeconds, subscribe: true, context.RequestAborted);
+        // A streamed task keeps stdin open for POST /exec/:id/input (?close=true ends it).
+        var (task, events) = await tasks.StartAsync(workspaceId, request.Argv, request.TimeoutSeconds, request.TtlSeconds,
+            subscribe: true, keepStdin: true, context.RequestAborted);
         await WriteEventsAsync(context, task, events!);
     }
 

@@ -28,6 +28,9 @@ internal sealed class ExecTaskState(string id, IReadOnlyList<string> command, in
     public DateTimeOffset? ExitedAt { get { lock (gate) return exitedAt; } }
     public int TtlSeconds { get; } = ttlSeconds;
 
+    /// <summary>The running process, for stdin and kill; null once it has ended.</summary>
+    public Hearth.Runtime.Agent.AgentProcess? Process { get; set; }
+
     public void Started(int guestPid)
     {
         lock (gate) { status = "running"; pid = guestPid; startedAt = DateTimeOffset.UtcNow; }

@@ -30,7 +30,8 @@ internal sealed partial class ExecTasks(AgentPool agents, ILogger<ExecTasks> log
 
     /// <summary>Registers a task and starts it; output subscribed with <paramref name="subscribe"/> misses nothing.</summary>
     public async Task<(ExecTaskState Task, System.Threading.Channels.ChannelReader<ExecEvent>? Events)> StartAsync(
-        string workspaceId, IReadOnlyList<string> argv, int timeoutSeconds, int ttlSeconds, bool subscribe, CancellationToken cancellationToken)
+        string workspaceId, IReadOnlyList<string> argv, int timeoutSeconds, int ttlSeconds, bool subscribe, bool keepStdin,
+        CancellationToken cancellationToken)
     {
         var tasks = Tasks(workspaceId);
         Expire(tasks);
@@ -49,7 +50,9 @@ internal sealed partial class ExecTasks(AgentPool agents, ILogger<ExecTasks> log
             throw new ApiException(400, "spawn_failed", e.Message);
         }
         tasks[task.Id] = task;
+        task.Process = process;
         task.Started(process.Pid);
+        if (!keepStdin) await process.CloseStdinAsync(cancellationToken);
         _ = PumpAsync(task, process, timeoutSeconds);
         return (task, events);
     }
@@ -65,8 +68,6 @@ internal sealed partial class ExecTasks(AgentPool agents, ILogger<ExecTasks> log
         }
         try
         {
-            // No stdin unless someone sends it: close it now for commands that read to EOF.
-            await process.CloseStdinAsync();
             await foreach (var item in process.Output.ReadAllAsync())
             {
                 switch (item)
@@ -75,6 +76,7 @@ internal sealed partial class ExecTasks(AgentPool agents, ILogger<ExecTasks> log
                         task.Output(data.IsStderr, data.Bytes);
                         break;
                     case AgentExit exit:
+                        task.Process = null;
                         task.Exited(exit.ShellCode, timedOut);
                         return;
                 }
@@ -85,6 +87,35 @@ internal sealed partial class ExecTasks(AgentPool agents, ILogger<ExecTasks> log
             LogTaskLost(e, task.Id);
         }
         task.Exited(-1, timedOut, "failed");
+    }
+
+    /// <summary>Writes to a running task's stdin, and closes it when asked; returns the bytes written.</summary>
+    public async Task<int> InputAsync(string workspaceId, string taskId, ReadOnlyMemory<byte> bytes, bool close, CancellationToken cancellationToken)
+    {
+        var process = Get(workspaceId, taskId).Process ?? throw ApiException.Conflict($"task {taskId} has ended");
+        if (bytes.Length > 0) await process.WriteStdinAsync(bytes, cancellationToken);
+        if (close) await process.CloseStdinAsync(cancellationToken);
+        return bytes.Length;
+    }
+
+    /// <summary>Kills a task's process group (if it still runs) and forgets the task.</summary>
+    public async Task KillAsync(string workspaceId, string taskId)
+    {
+        var task = Get(workspaceId, taskId);
+        if (task.Process is { } process)
+        {
+            try { await process.SignalAsync(9); }
+            catch (Hearth.Runtime.RuntimeException) { } // the agent is gone: so is the process
+        }
+        Tasks(workspaceId).TryRemove(taskId, out _);
+    }
+
+    /// <summary>Kills every task of the workspace and forgets them; returns how many there were.</summary>
+    public async Task<int> KillAllAsync(string workspaceId)
+    {
+        var ids = Tasks(workspaceId).Keys.ToList();
+        foreach (var id in ids) await KillAsync(workspaceId, id);
+        return ids.Count;
     }
 
     private ConcurrentDictionary<string, ExecTaskState> Tasks(string workspaceId) =>

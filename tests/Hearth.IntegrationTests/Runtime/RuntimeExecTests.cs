@@ -88,6 +88,39 @@ public sealed class RuntimeExecTests(HearthdFixture fixture) : IClassFixture<Hea
     }
 
     [Fact]
+    public async Task A_streamed_task_takes_stdin_until_closed_and_delete_kills_a_running_one()
+    {
+        var (_, token) = await EnabledWorkspaceAsync();
+        using var client = new HttpClient { BaseAddress = new Uri(Hearthd.RuntimeUrl) };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+
+        // cat echoes stdin: start it streamed, read the task id from the first event, feed it, close it.
+        using var start = new HttpRequestMessage(HttpMethod.Post, "/exec/stream") { Content = new StringContent("""{"cmd":["cat"]}""", Encoding.UTF8, "application/json") };
+        using var stream = await client.SendAsync(start, HttpCompletionOption.ResponseHeadersRead).Within();
+        using var reader = new StreamReader(await stream.Content.ReadAsStreamAsync().Within());
+        Assert.Equal("event: task_id", await reader.ReadLineAsync().Within());
+        var taskId = System.Text.Json.JsonDocument.Parse((await reader.ReadLineAsync().Within())!["data: ".Length..]).RootElement.GetProperty("task_id").GetString()!;
+        var input = await client.PostAsync($"/exec/{taskId}/input?close=true", new ByteArrayContent("fed\n"u8.ToArray())).Within();
+        Assert.Equal(HttpStatusCode.OK, input.StatusCode);
+        var rest = await reader.ReadToEndAsync().Within();
+        Assert.Contains(Convert.ToBase64String("fed\n"u8.ToArray()), rest, StringComparison.Ordinal);
+        Assert.Contains("event: exit", rest, StringComparison.Ordinal);
+        var task = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync($"/exec/{taskId}").Within()).RootElement;
+        Assert.Equal("fed\n", task.GetProperty("stdout").GetString());
+
+        // A long task started streamed is killed by DELETE and forgotten.
+        using var sleeper = new HttpRequestMessage(HttpMethod.Post, "/exec/stream") { Content = new StringContent("""{"cmd":["sleep","300"]}""", Encoding.UTF8, "application/json") };
+        using var sleeping = await client.SendAsync(sleeper, HttpCompletionOption.ResponseHeadersRead).Within();
+        using var sleepReader = new StreamReader(await sleeping.Content.ReadAsStreamAsync().Within());
+        await sleepReader.ReadLineAsync().Within();
+        var sleepId = System.Text.Json.JsonDocument.Parse((await sleepReader.ReadLineAsync().Within())!["data: ".Length..]).RootElement.GetProperty("task_id").GetString()!;
+        Assert.Equal(HttpStatusCode.OK, (await client.DeleteAsync($"/exec/{sleepId}").Within()).StatusCode);
+        var after = await sleepReader.ReadToEndAsync().Within(TimeSpan.FromSeconds(10));
+        Assert.Contains("\"exit_code\":137", after, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync($"/exec/{sleepId}").Within()).StatusCode);
+    }
+
+    [Fact]
     public async Task Tokens_are_checked_rotation_voids_old_ones_and_disable_closes_the_door()
     {
         var (id, token) = await EnabledWorkspaceAsync();
