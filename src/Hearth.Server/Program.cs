@@ -56,7 +56,9 @@ services.AddHostedService<ImagePrebuilder>();
 
 var app = builder.Build();
 app.UseMiddleware<ErrorEnvelopeMiddleware>();
+// Authenticated first: only a caller with a key gets its oversized body drained.
 app.UseMiddleware<ApiKeyMiddleware>();
+app.UseMiddleware<BodyLimitMiddleware>();
 app.MapCatalogEndpoints();
 app.MapWorkspaceEndpoints();
 app.MapResourceEndpoints();

@@ -5,7 +5,7 @@ namespace Hearth.Server.Hosting;
 /// <summary>What hearthd's two HTTP hosts (control plane, runtime gateway) share: logging, one listener, limits.</summary>
 internal static class ListenerHost
 {
-    /// <summary>A slim web host listening on the address in setting <paramref name="key"/>, bodies up to 1 MiB.</summary>
+    /// <summary>A slim web host listening on the address in setting <paramref name="key"/> (bodies: see <see cref="Api.BodyLimitMiddleware"/>).</summary>
     public static WebApplicationBuilder Create(HearthOptions options, string key, string address)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -22,7 +22,7 @@ internal static class ListenerHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(ListenAddress.Parse(key, address));
-            kestrel.Limits.MaxRequestBodySize = 1024 * 1024;
+            kestrel.Limits.MaxRequestBodySize = Api.BodyLimitMiddleware.KestrelLimit;
             kestrel.AddServerHeader = false;
         });
         return builder;

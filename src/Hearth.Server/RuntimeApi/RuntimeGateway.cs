@@ -24,6 +24,7 @@ internal static class RuntimeGateway
         var gateway = builder.Build();
         gateway.UseMiddleware<ErrorEnvelopeMiddleware>();
         gateway.UseMiddleware<GatewayAuthMiddleware>();
+        gateway.UseMiddleware<BodyLimitMiddleware>();
         gateway.MapGet("/health", () => Reply.Json(new Hearth.Protocol.Workspaces.HealthResponse { Status = "ok", Version = typeof(RuntimeGateway).Assembly.GetName().Version?.ToString() ?? "0" }));
         gateway.MapExecEndpoints();
         return gateway;
