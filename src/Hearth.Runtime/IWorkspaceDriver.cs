@@ -39,6 +39,9 @@ internal interface IWorkspaceDriver
 /// <summary>What the driver needs to run one workspace.</summary>
 internal sealed record WorkspaceSpec
 {
+    /// <summary>Ids in each workspace's range: container uids/gids 0..65535 map to its host block.</summary>
+    public const long UidRangeSize = 65536;
+
     public required string Id { get; init; }
     public required string Hostname { get; init; }
     /// <summary>The read-only image rootfs used as the overlay's lower layer.</summary>

@@ -49,7 +49,6 @@ internal sealed class CreateBreakdown : IDisposable
             DiskPoolDir = Path.Combine(dir, "disks"),
             CrunRoot = scratch.CrunRoot,
             AgentDir = Path.Combine(dir, "agent"),
-            UidRangeSize = CrunBaseline.UidCount,
             CgroupParent = scratch.CgroupParent,
         };
         crun = new CrunCli(HostProcess.Runner, options);

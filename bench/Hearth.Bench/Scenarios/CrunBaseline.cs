@@ -17,7 +17,7 @@ internal sealed class CrunBaseline
     /// bench never shares host uids with a workspace of a test run beside it.
     /// </summary>
     public const long UidBase = 4_000_000_000;
-    public const long UidCount = 65536;
+    public const long UidCount = Hearth.Runtime.WorkspaceSpec.UidRangeSize;
     private const long MemoryBytes = 512L * 1024 * 1024;
 
     private readonly Scratch scratch;

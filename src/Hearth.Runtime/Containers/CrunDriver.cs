@@ -15,7 +15,7 @@ internal sealed partial class CrunDriver(
     private readonly CrunCli crun = new(processes, options);
     private readonly DiskImage disks = new(processes);
     private readonly Cgroups.Cgroups cgroups = new(options.CgroupParent);
-    private readonly UserNamespaces userNamespaces = new(options.UidRangeSize);
+    private readonly UserNamespaces userNamespaces = new(WorkspaceSpec.UidRangeSize);
 
     private WorkspacePaths PathsOf(string id) => new(options, id);
 

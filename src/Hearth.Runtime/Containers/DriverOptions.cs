@@ -11,8 +11,6 @@ internal sealed record DriverOptions
     public required string CrunRoot { get; init; }
     /// <summary>Folder bind-mounted read-only at <c>/.hearth</c>: <c>bin/hearth-agent</c> and <c>lib/</c>.</summary>
     public required string AgentDir { get; init; }
-    /// <summary>Size of each workspace's uid/gid range.</summary>
-    public long UidRangeSize { get; init; } = 65536;
     public string CrunPath { get; init; } = "crun";
     /// <summary>cgroup parent of every workspace, as in <c>cgroupsPath = /hearth/&lt;id&gt;</c>.</summary>
     public string CgroupParent { get; init; } = "hearth";

@@ -55,7 +55,7 @@ internal static class OciSpec
         var memoryBytes = spec.Limits.MemoryMb * 1024L * 1024L;
         var memory = new JsonObject { ["limit"] = memoryBytes };
         if (memorySwapSupported) memory["swap"] = memoryBytes; // memory+swap = memory: no swap at all
-        var idMap = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = spec.UidBase, ["size"] = options.UidRangeSize });
+        var idMap = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = spec.UidBase, ["size"] = WorkspaceSpec.UidRangeSize });
 
         var config = new JsonObject
         {

@@ -57,9 +57,6 @@ internal static partial class Libc
     [LibraryImport(Lib, EntryPoint = "geteuid")]
     public static partial uint Geteuid();
 
-    [LibraryImport(Lib, EntryPoint = "kill", SetLastError = true)]
-    public static partial int Kill(int pid, int signal);
-
     [LibraryImport(Lib, EntryPoint = "syscall", SetLastError = true)]
     public static partial long Syscall(long number, nint a1, nint a2, nint a3, nint a4, nint a5);
 

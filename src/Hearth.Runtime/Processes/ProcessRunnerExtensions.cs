@@ -16,9 +16,5 @@ internal static class ProcessRunnerExtensions
         return result;
     }
 
-    public static Task<ProcessResult> RunCheckedAsync(
-        this IProcessRunner runner, string file, params string[] arguments) =>
-        runner.RunCheckedAsync(new ProcessRequest(file, arguments));
-
     private static string Tail(string text) => text.Length <= 600 ? text : "..." + text[^600..];
 }

@@ -64,7 +64,7 @@ internal static class HearthConfiguration
                 : defaults.PrebuildImages,
             StopGrace = TimeSpan.FromSeconds(Number(raw, "stop_grace_seconds", defaults.StopGrace.TotalSeconds, 0, 3600)),
             PidsLimit = (int)Number(raw, "pids_limit", defaults.PidsLimit, 16, 1 << 22),
-            UidBase = (long)Number(raw, "uid_base", defaults.UidBase, 65536, uint.MaxValue),
+            UidBase = (long)Number(raw, "uid_base", defaults.UidBase, Hearth.Runtime.WorkspaceSpec.UidRangeSize, uint.MaxValue),
             MaxWorkspaces = (int)Number(raw, "max_workspaces", defaults.MaxWorkspaces, 1, 30000),
             LogLevel = raw["log_level"] is { } level
                 ? Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
@@ -72,8 +72,8 @@ internal static class HearthConfiguration
                 : defaults.LogLevel,
         };
         // Every workspace's range must fit in 32-bit uids.
-        if (options.UidBase + (long)options.MaxWorkspaces * 65536 > uint.MaxValue)
-            throw new OptionsException($"uid_base {options.UidBase} + max_workspaces {options.MaxWorkspaces} x 65536 exceeds the 32-bit uid space");
+        if (options.UidBase + options.MaxWorkspaces * Hearth.Runtime.WorkspaceSpec.UidRangeSize > uint.MaxValue)
+            throw new OptionsException($"uid_base {options.UidBase} + max_workspaces {options.MaxWorkspaces} x {Hearth.Runtime.WorkspaceSpec.UidRangeSize} exceeds the 32-bit uid space");
         foreach (var (key, value) in new[] { ("api_listen", options.ApiListen), ("runtime_listen", options.RuntimeListen) })
             _ = ListenAddress.Parse(key, value);
         return (options, raw);

@@ -65,6 +65,10 @@ internal static class Migrations
         ALTER TABLE workspaces ADD COLUMN runtime_raw_token TEXT;
         ALTER TABLE workspaces ADD COLUMN runtime_token_generation INTEGER NOT NULL DEFAULT 0;
         """,
+        // 3: the gateway looks raw tokens up on every request.
+        """
+        CREATE UNIQUE INDEX workspaces_runtime_raw_token ON workspaces(runtime_raw_token) WHERE runtime_raw_token IS NOT NULL;
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -10,8 +10,6 @@ internal static partial class WorkspaceIds
 
     public static string New() => "ws_" + RandomNumberGenerator.GetString(Alphabet, 10);
 
-    public static bool LooksLikeId(string text) => IdPattern().IsMatch(text);
-
     /// <summary>A slug from a display name: lowercase, hyphens for everything else, 3-63 characters.</summary>
     public static string Slugify(string name, string id)
     {
@@ -19,9 +17,6 @@ internal static partial class WorkspaceIds
         if (slug.Length > 50) slug = slug[..50].Trim('-');
         return slug.Length >= 3 ? slug : "ws-" + id[3..];
     }
-
-    [GeneratedRegex("^ws_[a-z0-9]{8,32}$")]
-    private static partial Regex IdPattern();
 
     [GeneratedRegex("[^a-z0-9]+")]
     private static partial Regex NonSlug();

@@ -407,7 +407,7 @@ internal sealed partial class WorkspaceService(
         Id = record.Id,
         Hostname = record.Slug.Length <= 63 ? record.Slug : record.Slug[..63].TrimEnd('-'),
         ImageRootfs = rootfs,
-        UidBase = options.UidBase + (long)record.UidSlot * 65536,
+        UidBase = options.UidBase + record.UidSlot * WorkspaceSpec.UidRangeSize,
         Limits = LimitsOf(record),
         DiskSizeMb = record.EffectiveDiskSizeMb,
         Env = record.Config.Env ?? new Dictionary<string, string>(),
