@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Text.Json;
 using Hearth.Agent.Init;
 using Hearth.Agent.Interop;
+using Hearth.Agent.Server.Operations;
 using Hearth.Protocol.Agent;
 
 namespace Hearth.Agent.Server;
@@ -21,7 +22,7 @@ internal sealed class Connection
     /// <summary>How long a new connection may take to say hello before it is dropped (and its threads end).</summary>
     private const int HandshakeTimeoutMilliseconds = 10_000;
 
-    private static readonly string AgentName = "hearth-agent " +
+    internal static readonly string AgentName = "hearth-agent " +
         (typeof(Connection).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "?");
 
     private readonly object _gate = new();
@@ -30,8 +31,8 @@ internal sealed class Connection
     private readonly PipePump _pump;
     private readonly FrameSender _sender;
 
-    /// <summary>Streams with a process whose <c>exit</c> has not been sent, by stream id.</summary>
-    private readonly Dictionary<uint, ExecProcess> _streams = [];
+    /// <summary>Running streams (a process whose <c>exit</c>, or an operation whose <c>result</c>, has not been sent), by stream id.</summary>
+    private readonly Dictionary<uint, IAgentStream> _streams = [];
 
     private bool _closed;
 
@@ -68,13 +69,19 @@ internal sealed class Connection
     public void SendError(uint stream, string code, string message) =>
         _sender.SendControl(stream, new AgentMessage { Op = "error", Error = code, Message = message });
 
-    /// <summary>The process has sent its <c>exit</c>: its stream id is free, later frames for it are ignored.</summary>
-    public void OnStreamEnded(ExecProcess process)
+    /// <summary>
+    /// Blocks an operation's thread while output is congested, like the pump holds back pipes;
+    /// false once the connection is closed.
+    /// </summary>
+    public bool WaitWhileCongested(CancellationToken cancellationToken) => _sender.WaitWhileCongested(cancellationToken);
+
+    /// <summary>The stream has sent its last frame: its id is free, later frames for it are ignored.</summary>
+    public void OnStreamEnded(IAgentStream ended)
     {
         lock (_gate)
         {
-            if (_streams.TryGetValue(process.Stream, out var current) && current == process)
-                _streams.Remove(process.Stream);
+            if (_streams.TryGetValue(ended.Stream, out var current) && current == ended)
+                _streams.Remove(ended.Stream);
         }
     }
 
@@ -190,13 +197,20 @@ internal sealed class Connection
             case "signal":
                 running?.Signal(message.Signal.Value);
                 break;
+            case var op when running is not null:
+                if (!running.Control(message))
+                    Reject(stream, running, $"op '{op}' is not valid on a running stream");
+                break;
+            case var op when OperationTable.Find(op) is { } handler:
+                StartOperation(stream, message, handler);
+                break;
             default:
                 Reject(stream, running, $"unknown op '{message.Op}'");
                 break;
         }
     }
 
-    private void Reject(uint stream, ExecProcess? running, string message)
+    private void Reject(uint stream, IAgentStream? running, string message)
     {
         if (running is null && stream != 0)
             SendError(stream, "bad_request", message);
@@ -233,7 +247,20 @@ internal sealed class Connection
         if (closed) process.OnConnectionLost();
     }
 
-    private ExecProcess? Find(uint stream)
+    private void StartOperation(uint stream, AgentMessage request, OperationHandler handler)
+    {
+        var operation = new Operation(this, stream, request, handler);
+        bool closed;
+        lock (_gate)
+        {
+            closed = _closed;
+            if (!closed) _streams.Add(stream, operation);
+        }
+
+        if (!closed) operation.Start();
+    }
+
+    private IAgentStream? Find(uint stream)
     {
         lock (_gate) return _streams.GetValueOrDefault(stream);
     }
@@ -260,7 +287,7 @@ internal sealed class Connection
     /// </summary>
     private void Close(bool drain)
     {
-        List<ExecProcess> detached;
+        List<IAgentStream> detached;
         lock (_gate)
         {
             if (_closed) return;
@@ -288,8 +315,8 @@ internal sealed class Connection
             }
         }
 
-        foreach (var process in detached)
-            process.OnConnectionLost();
+        foreach (var running in detached)
+            running.OnConnectionLost();
     }
 
     private void ThreadEnded()

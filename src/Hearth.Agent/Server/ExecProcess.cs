@@ -18,7 +18,7 @@ namespace Hearth.Agent.Server;
 /// every output frame was queued before the pipe's end of file was recorded, so <c>exit</c> is
 /// the last frame of the stream. Lock order: this process, then the connection.
 /// </remarks>
-internal sealed class ExecProcess : IChildWatcher
+internal sealed class ExecProcess : IChildWatcher, IAgentStream
 {
     /// <summary>
     /// Stdin bytes queued for a process that does not read them. The protocol has no flow control
@@ -247,6 +247,9 @@ internal sealed class ExecProcess : IChildWatcher
                 Libc.Kill(Pid, signal);
         }
     }
+
+    /// <summary>Processes know no control messages beyond <c>signal</c>.</summary>
+    public bool Control(AgentMessage message) => false;
 
     /// <summary>The connection is gone: keep running, drop output, close stdin.</summary>
     public void OnConnectionLost()

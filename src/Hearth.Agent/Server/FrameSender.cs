@@ -81,14 +81,29 @@ internal sealed class FrameSender
             _queue.Enqueue(new Frame(kind, stream, payload));
             _queuedBytes += FrameCodec.HeaderSize + payload.Length;
             if (_queuedBytes > HighWater) Volatile.Write(ref _congested, true);
-            // The writer waits only on an empty queue.
-            if (_queue.Count == 1) Monitor.Pulse(_gate);
+            // The writer waits only on an empty queue (PulseAll: operation threads wait on the same gate).
+            if (_queue.Count == 1) Monitor.PulseAll(_gate);
         }
     }
 
     /// <summary>Queues a control message.</summary>
     public void SendControl(uint stream, AgentMessage message) =>
         Send(FrameKind.Control, stream, JsonSerializer.SerializeToUtf8Bytes(message, AgentJsonContext.Default.AgentMessage));
+
+    /// <summary>
+    /// Blocks while the connection is congested (for operation threads, which produce output
+    /// themselves rather than through the pump); false once the sender is closed or
+    /// <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    public bool WaitWhileCongested(CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            while (_congested && _state == State.Open && !cancellationToken.IsCancellationRequested)
+                Monitor.Wait(_gate, 100);
+            return _state == State.Open && !cancellationToken.IsCancellationRequested;
+        }
+    }
 
     /// <summary>Sends what is queued, then lets the writer end (which shuts the socket down).</summary>
     public void CloseAfterDrain()
@@ -97,7 +112,7 @@ internal sealed class FrameSender
         {
             if (_state != State.Open) return;
             _state = State.Draining;
-            Monitor.Pulse(_gate);
+            Monitor.PulseAll(_gate);
         }
     }
 
@@ -112,7 +127,7 @@ internal sealed class FrameSender
             _queuedBytes = 0;
             wasCongested = _congested;
             Volatile.Write(ref _congested, false);
-            Monitor.Pulse(_gate);
+            Monitor.PulseAll(_gate);
         }
 
         if (wasCongested) _pump.Wake();
@@ -155,6 +170,8 @@ internal sealed class FrameSender
                     {
                         Volatile.Write(ref _congested, false);
                         resume = true;
+                        // Operation threads waiting in WaitWhileCongested.
+                        Monitor.PulseAll(_gate);
                     }
                 }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace Hearth.Protocol.Agent;
@@ -8,7 +9,11 @@ namespace Hearth.Protocol.Agent;
 /// </summary>
 public sealed record AgentMessage
 {
-    /// <summary><c>hello</c>, <c>spawn</c>, <c>spawned</c>, <c>signal</c>, <c>exit</c> or <c>error</c>.</summary>
+    /// <summary>
+    /// <c>hello</c>, <c>spawn</c>, <c>spawned</c>, <c>signal</c>, <c>exit</c>, <c>error</c>; an
+    /// operation's name (<c>info</c>, <c>fs.stat</c>, ...) with its <see cref="Args"/>; and an
+    /// operation's <c>event</c> and final <c>result</c>.
+    /// </summary>
     public required string Op { get; init; }
 
     /// <summary><c>hello</c>: the highest protocol version hearthd speaks, or the one the agent chose.</summary>
@@ -44,6 +49,12 @@ public sealed record AgentMessage
 
     /// <summary><c>error</c>: what went wrong, for a person.</summary>
     public string? Message { get; init; }
+
+    /// <summary>An operation's request, or a control message on a running stream (<c>resize</c>): its arguments.</summary>
+    public JsonElement? Args { get; init; }
+
+    /// <summary><c>event</c> and <c>result</c>: what the operation reports.</summary>
+    public JsonElement? Result { get; init; }
 }
 
 /// <summary>Source-generated JSON for the agent protocol (trim- and AOT-safe: the agent uses it).</summary>
@@ -51,6 +62,7 @@ public sealed record AgentMessage
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(AgentMessage))]
+[JsonSerializable(typeof(Hearth.Protocol.Runtime.RuntimeInfo))]
 public sealed partial class AgentJsonContext : JsonSerializerContext
 {
 }

@@ -29,6 +29,7 @@ namespace Hearth.Protocol.Json;
 [JsonSerializable(typeof(Hearth.Protocol.Runtime.RawTokenResponse))]
 [JsonSerializable(typeof(Hearth.Protocol.Runtime.ExecTask))]
 [JsonSerializable(typeof(Hearth.Protocol.Runtime.ExecTaskList))]
+[JsonSerializable(typeof(Hearth.Protocol.Runtime.RuntimeInfo))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]

@@ -6,7 +6,7 @@ using Hearth.Protocol.Agent;
 namespace Hearth.Runtime.Agent;
 
 /// <summary>
-/// One connection to a workspace's agent, multiplexing any number of processes
+/// One connection to a workspace's agent, multiplexing any number of processes and operations
 /// (docs/design/agent-protocol.md). A reader loop routes frames to their streams; writers are
 /// serialised. When the connection ends, every open stream ends with an error.
 /// </summary>
@@ -15,7 +15,7 @@ internal sealed class AgentConnection : IAsyncDisposable
     private readonly Socket socket;
     private readonly NetworkStream stream;
     private readonly SemaphoreSlim writeGate = new(1, 1);
-    private readonly ConcurrentDictionary<uint, AgentProcess> processes = new();
+    private readonly ConcurrentDictionary<uint, IAgentStreamSink> streams = new();
     private readonly CancellationTokenSource closed = new();
     private uint nextStream = 1;
     private Task? reader;
@@ -56,9 +56,9 @@ internal sealed class AgentConnection : IAsyncDisposable
     public async Task<AgentProcess> SpawnAsync(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? env, string? cwd,
         bool stdin, CancellationToken cancellationToken = default)
     {
-        var id = Interlocked.Add(ref nextStream, 2) - 2;
+        var id = NextStream();
         var process = new AgentProcess(this, id);
-        processes[id] = process;
+        streams[id] = process;
         try
         {
             await SendControlAsync(id, new AgentMessage { Op = "spawn", Argv = argv, Env = env, Cwd = cwd, Stdin = stdin }, cancellationToken);
@@ -67,10 +67,38 @@ internal sealed class AgentConnection : IAsyncDisposable
         }
         catch
         {
-            processes.TryRemove(id, out _);
+            streams.TryRemove(id, out _);
             throw;
         }
     }
+
+    /// <summary>Starts operation <paramref name="op"/> with <paramref name="args"/> (an object, or null for none).</summary>
+    public async Task<AgentCall> StartAsync(string op, JsonElement? args, CancellationToken cancellationToken = default)
+    {
+        var id = NextStream();
+        var call = new AgentCall(this, id);
+        streams[id] = call;
+        try
+        {
+            await SendControlAsync(id, new AgentMessage { Op = op, Args = args }, cancellationToken);
+            return call;
+        }
+        catch
+        {
+            streams.TryRemove(id, out _);
+            throw;
+        }
+    }
+
+    /// <summary>Runs operation <paramref name="op"/> to its end and returns its result (data frames are discarded).</summary>
+    public async Task<JsonElement> CallAsync(string op, JsonElement? args, CancellationToken cancellationToken = default)
+    {
+        var call = await StartAsync(op, args, cancellationToken);
+        return await call.ResultAsync(cancellationToken);
+    }
+
+    /// <summary>hearthd opens odd stream ids, increasing.</summary>
+    private uint NextStream() => Interlocked.Add(ref nextStream, 2) - 2;
 
     internal Task SendControlAsync(uint id, AgentMessage message, CancellationToken cancellationToken = default) =>
         SendAsync(new Frame(FrameKind.Control, id, JsonSerializer.SerializeToUtf8Bytes(message, AgentJsonContext.Default.AgentMessage)), cancellationToken);
@@ -101,17 +129,9 @@ internal sealed class AgentConnection : IAsyncDisposable
         {
             while (await FrameCodec.ReadAsync(stream, closed.Token) is { } frame)
             {
-                if (!processes.TryGetValue(frame.Stream, out var process)) continue;
-                switch (frame.Kind)
-                {
-                    case FrameKind.Stdout or FrameKind.Stderr:
-                        process.Deliver(new AgentData(frame.Kind == FrameKind.Stderr, frame.Payload));
-                        break;
-                    case FrameKind.Control:
-                        var message = Parse(frame);
-                        if (process.Handle(message)) processes.TryRemove(frame.Stream, out _);
-                        break;
-                }
+                if (!streams.TryGetValue(frame.Stream, out var sink)) continue;
+                var control = frame.Kind == FrameKind.Control ? Parse(frame) : null;
+                if (await sink.OnFrameAsync(frame, control)) streams.TryRemove(frame.Stream, out _);
             }
         }
         catch (Exception e) when (e is IOException or InvalidDataException or JsonException or OperationCanceledException or SocketException)
@@ -119,9 +139,9 @@ internal sealed class AgentConnection : IAsyncDisposable
             reason = $"the connection to the agent broke: {e.Message}";
         }
         await closed.CancelAsync();
-        foreach (var process in processes.Values)
-            process.Fail(reason);
-        processes.Clear();
+        foreach (var sink in streams.Values)
+            sink.Fail(reason);
+        streams.Clear();
     }
 
     private static AgentMessage Parse(Frame frame) =>

@@ -4,7 +4,7 @@ using Hearth.Protocol.Agent;
 namespace Hearth.Runtime.Agent;
 
 /// <summary>A process the agent started for hearthd: its output as a channel, and its stdin and signals.</summary>
-internal sealed class AgentProcess
+internal sealed class AgentProcess : IAgentStreamSink
 {
     private readonly AgentConnection connection;
     private readonly TaskCompletionSource<int> started = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -44,10 +44,16 @@ internal sealed class AgentProcess
         }
     }
 
-    internal void Deliver(AgentOutput item) => output.Writer.TryWrite(item);
+    ValueTask<bool> IAgentStreamSink.OnFrameAsync(Frame frame, AgentMessage? control)
+    {
+        if (control is not null) return ValueTask.FromResult(Handle(control));
+        if (frame.Kind is FrameKind.Stdout or FrameKind.Stderr)
+            output.Writer.TryWrite(new AgentData(frame.Kind == FrameKind.Stderr, frame.Payload));
+        return ValueTask.FromResult(false);
+    }
 
     /// <summary>Handles a control message of this stream; true when the stream has ended.</summary>
-    internal bool Handle(AgentMessage message)
+    private bool Handle(AgentMessage message)
     {
         switch (message.Op)
         {
@@ -66,7 +72,9 @@ internal sealed class AgentProcess
         }
     }
 
-    internal void Fail(string reason, string? code = null)
+    public void Fail(string reason) => Fail(reason, null);
+
+    private void Fail(string reason, string? code)
     {
         var error = new RuntimeException(code ?? "agent_unreachable", reason);
         started.TrySetException(error);

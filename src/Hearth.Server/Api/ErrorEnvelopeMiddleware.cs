@@ -44,6 +44,12 @@ internal sealed partial class ErrorEnvelopeMiddleware(RequestDelegate next, ILog
             // hearthd (no agent socket) or an agent that died. Restarting the workspace helps.
             await WriteAsync(context, 503, e.Code, $"{e.Message}; restarting the workspace starts a fresh agent");
         }
+        catch (RuntimeException e) when (AgentErrors.Status(e.Code) is { } status)
+        {
+            // An operation in the workspace failed for a reason of the request's own (a missing
+            // file, a protected path): the agent's code goes out as it is.
+            await WriteAsync(context, status, e.Code, e.Message);
+        }
         catch (RuntimeException e)
         {
             LogHostFailure(e, context.Request.Method, context.Request.Path);

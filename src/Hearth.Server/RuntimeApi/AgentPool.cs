@@ -1,16 +1,22 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Hearth.Runtime.Agent;
 using Hearth.Server.Api;
 using Hearth.Server.Workspaces;
 
 namespace Hearth.Server.RuntimeApi;
 
-/// <summary>One live connection per workspace agent, dialled on first use and again after it breaks.</summary>
+/// <summary>
+/// One shared connection per workspace agent, dialled on first use and again after it breaks,
+/// for exec and short operations; and dedicated connections for calls that move bulk data
+/// (see <see cref="AgentCall"/>).
+/// </summary>
 internal sealed class AgentPool(WorkspaceService workspaces)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> gates = new();
     private readonly ConcurrentDictionary<string, AgentConnection> connections = new();
 
+    /// <summary>The workspace's shared connection.</summary>
     public async Task<AgentConnection> GetAsync(string workspaceId, CancellationToken cancellationToken = default)
     {
         if (connections.TryGetValue(workspaceId, out var open) && open.IsOpen) return open;
@@ -19,30 +25,43 @@ internal sealed class AgentPool(WorkspaceService workspaces)
         try
         {
             if (connections.TryGetValue(workspaceId, out open) && open.IsOpen) return open;
-            if (!workspaces.InitPids.TryGetValue(workspaceId, out var pid))
-                throw new ApiException(409, "workspace_not_running", $"workspace {workspaceId} is not running");
-            // The agent may still be binding its socket right after a start.
-            for (var attempt = 0; ; attempt++)
-            {
-                try
-                {
-                    var connection = await AgentConnection.ConnectAsync(pid, cancellationToken);
-                    connections[workspaceId] = connection;
-                    return connection;
-                }
-                catch (Hearth.Runtime.RuntimeException) when (attempt < 50)
-                {
-                    await Task.Delay(20, cancellationToken);
-                }
-                catch (System.Net.Sockets.SocketException) when (attempt < 50)
-                {
-                    await Task.Delay(20, cancellationToken);
-                }
-            }
+            var connection = await DialAsync(workspaceId, cancellationToken);
+            connections[workspaceId] = connection;
+            return connection;
         }
         finally
         {
             gate.Release();
         }
+    }
+
+    /// <summary>A new connection of the caller's own, which the caller disposes.</summary>
+    public async Task<AgentConnection> DialAsync(string workspaceId, CancellationToken cancellationToken = default)
+    {
+        if (!workspaces.InitPids.TryGetValue(workspaceId, out var pid))
+            throw new ApiException(409, "workspace_not_running", $"workspace {workspaceId} is not running");
+        // The agent may still be binding its socket right after a start.
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return await AgentConnection.ConnectAsync(pid, cancellationToken);
+            }
+            catch (Hearth.Runtime.RuntimeException) when (attempt < 50)
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+            catch (System.Net.Sockets.SocketException) when (attempt < 50)
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>Runs a short operation on the shared connection and returns its result.</summary>
+    public async Task<JsonElement> CallAsync(string workspaceId, string op, JsonElement? args, CancellationToken cancellationToken = default)
+    {
+        var connection = await GetAsync(workspaceId, cancellationToken);
+        return await connection.CallAsync(op, args, cancellationToken);
     }
 }

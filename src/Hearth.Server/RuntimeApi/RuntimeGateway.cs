@@ -27,6 +27,7 @@ internal static class RuntimeGateway
         gateway.UseMiddleware<BodyLimitMiddleware>();
         gateway.MapGet("/health", () => Reply.Json(new Hearth.Protocol.Workspaces.HealthResponse { Status = "ok", Version = typeof(RuntimeGateway).Assembly.GetName().Version?.ToString() ?? "0" }));
         gateway.MapExecEndpoints();
+        gateway.MapRuntimeInfoEndpoints();
         return gateway;
     }
 }

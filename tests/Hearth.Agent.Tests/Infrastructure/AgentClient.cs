@@ -74,10 +74,18 @@ public sealed class AgentClient : IAsyncDisposable
         return process;
     }
 
-    /// <summary>Starts listening for frames on <paramref name="stream"/> (for requests sent by hand).</summary>
-    public RemoteProcess Open(uint stream)
+    /// <summary>Sends operation <paramref name="op"/> on a new stream; its frames collect on the returned stream.</summary>
+    public async Task<RemoteProcess> StartOperationAsync(string op, JsonElement? args = null)
     {
-        var process = new RemoteProcess(this, stream);
+        var operation = Open(NextStream(), operation: true);
+        await SendControlAsync(operation.Stream, new AgentMessage { Op = op, Args = args });
+        return operation;
+    }
+
+    /// <summary>Starts listening for frames on <paramref name="stream"/> (for requests sent by hand).</summary>
+    public RemoteProcess Open(uint stream, bool operation = false)
+    {
+        var process = new RemoteProcess(this, stream, operation);
         Assert.True(_processes.TryAdd(stream, process), $"stream {stream} is already open in the test client");
         return process;
     }

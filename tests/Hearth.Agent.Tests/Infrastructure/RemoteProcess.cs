@@ -14,11 +14,18 @@ public sealed class RemoteProcess
     private readonly TaskCompletionSource<AgentMessage> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _outputBytes;
 
-    internal RemoteProcess(AgentClient client, uint stream)
+    internal RemoteProcess(AgentClient client, uint stream, bool operation = false)
     {
         _client = client;
         Stream = stream;
+        IsOperation = operation;
     }
+
+    /// <summary>An operation's stream: data and <c>event</c>s, then <c>result</c> or <c>error</c> (no <c>spawned</c>).</summary>
+    public bool IsOperation { get; }
+
+    /// <summary>The <c>event</c> messages of an operation, in order.</summary>
+    public List<AgentMessage> Events { get; } = [];
 
     public uint Stream { get; }
 
@@ -68,6 +75,23 @@ public sealed class RemoteProcess
 
         switch (frame.Kind)
         {
+            case FrameKind.Control when IsOperation:
+                var reply = AgentClient.Parse(frame.Payload);
+                if (reply.Op == "event")
+                {
+                    lock (_gate) Events.Add(reply);
+                }
+                else if (reply.Op is "result" or "error")
+                {
+                    _started.TrySetResult(reply);
+                    _ended.TrySetResult(reply);
+                }
+                else
+                {
+                    _client.Violations.Enqueue($"stream {Stream}: unexpected {reply.Op} on an operation");
+                }
+
+                break;
             case FrameKind.Control:
                 var message = AgentClient.Parse(frame.Payload);
                 if (!_started.Task.IsCompleted)
@@ -86,7 +110,7 @@ public sealed class RemoteProcess
 
                 break;
             case FrameKind.Stdout or FrameKind.Stderr:
-                if (!_started.Task.IsCompleted)
+                if (!_started.Task.IsCompleted && !IsOperation)
                     _client.Violations.Enqueue($"stream {Stream}: output before spawned");
                 if (frame.Payload.Length > 64 * 1024)
                     _client.Violations.Enqueue($"stream {Stream}: output frame of {frame.Payload.Length} bytes");

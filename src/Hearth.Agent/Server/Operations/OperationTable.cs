@@ -1,0 +1,18 @@
+namespace Hearth.Agent.Server.Operations;
+
+/// <summary>
+/// Every operation the agent knows, by op name (docs/design/agent-protocol.md, "Operations").
+/// An op that is not here is answered with <c>error bad_request</c>.
+/// </summary>
+internal static class OperationTable
+{
+    private static readonly Dictionary<string, OperationHandler> Handlers = new(StringComparer.Ordinal)
+    {
+        ["info"] = RuntimeInfoOperation.Run,
+    };
+
+    public static OperationHandler? Find(string op) => Handlers.GetValueOrDefault(op);
+
+    /// <summary>Every op a connection accepts on a new stream.</summary>
+    public static IReadOnlyList<string> Names => ["spawn", .. Handlers.Keys.Order(StringComparer.Ordinal)];
+}
