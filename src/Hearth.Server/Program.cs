@@ -50,6 +50,7 @@ services.AddSingleton(TimeProvider.System);
 services.AddSingleton(sp => new RuntimeTokens(options.DataDir, sp.GetRequiredService<TimeProvider>()));
 services.AddSingleton<AgentPool>();
 services.AddSingleton<ExecTasks>();
+services.AddSingleton<WorkspaceEvents>();
 services.AddHostedService<StartupReconciler>();
 services.AddHostedService<WorkspaceMonitor>();
 services.AddHostedService<ImagePrebuilder>();

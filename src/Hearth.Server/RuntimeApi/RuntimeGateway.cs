@@ -18,7 +18,7 @@ internal static class RuntimeGateway
         var builder = ListenerHost.Create(options, "runtime_listen", options.RuntimeListen);
         // hearthd stops the gateway after the control plane; open SSE streams must not hold that up.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        foreach (var type in new[] { typeof(RuntimeTokens), typeof(WorkspaceRepository), typeof(WorkspaceService), typeof(ExecTasks), typeof(AgentPool) })
+        foreach (var type in new[] { typeof(RuntimeTokens), typeof(WorkspaceRepository), typeof(WorkspaceService), typeof(ExecTasks), typeof(AgentPool), typeof(WorkspaceEvents) })
             builder.Services.AddSingleton(type, shared.GetRequiredService(type));
 
         var gateway = builder.Build();
