@@ -15,6 +15,9 @@ internal sealed class GatewayAuthMiddleware(RequestDelegate next, RuntimeTokens 
 {
     private const string WorkspaceItem = "hearth.runtime_workspace";
 
+    /// <summary>Optional request header naming the workspace the caller means.</summary>
+    public const string WorkspaceHeader = "X-Workspace-Id";
+
     public async Task InvokeAsync(HttpContext context)
     {
         if (context.Request.Path.Equals("/health", StringComparison.Ordinal))
@@ -42,6 +45,14 @@ internal sealed class GatewayAuthMiddleware(RequestDelegate next, RuntimeTokens 
         if (workspace is null)
         {
             await ErrorEnvelopeMiddleware.WriteAsync(context, 401, ErrorCodes.Unauthorized, "invalid or expired runtime token");
+            return;
+        }
+        // A client that names the workspace it means (Hearth's SDK does) gets a 403 instead of
+        // acting on another workspace when it holds the wrong token.
+        var named = context.Request.Headers[WorkspaceHeader].ToString();
+        if (named.Length > 0 && !string.Equals(named, workspace.Id, StringComparison.Ordinal))
+        {
+            await ErrorEnvelopeMiddleware.WriteAsync(context, 403, ErrorCodes.Forbidden, $"the token is for workspace {workspace.Id}, not {named}");
             return;
         }
         if (!workspace.RuntimeApiEnabled)

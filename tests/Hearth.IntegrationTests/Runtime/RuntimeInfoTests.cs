@@ -20,4 +20,22 @@ public sealed class RuntimeInfoTests(HearthdFixture fixture) : IClassFixture<Hea
         Assert.Equal("/bin/sh", info.GetProperty("shell").GetString());
         Assert.Contains("info", info.GetProperty("capabilities").EnumerateArray().Select(c => c.GetString()));
     }
+
+    [Fact]
+    public async Task A_token_for_one_workspace_used_on_another_is_forbidden()
+    {
+        using var a = await RuntimeGatewayClient.ForNewWorkspaceAsync(fixture.Hearthd);
+        using var b = await RuntimeGatewayClient.ForNewWorkspaceAsync(fixture.Hearthd);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/runtime");
+        request.Headers.Add("X-Workspace-Id", b.WorkspaceId);
+        using var response = await a.Http.SendAsync(request);
+        var answer = new Hearth.Testing.ApiResponse(response.StatusCode, await response.Content.ReadAsStringAsync());
+
+        ApiAssert.Error(answer, HttpStatusCode.Forbidden, "forbidden");
+        Assert.Contains(b.WorkspaceId, answer.Json.GetProperty("message").GetString(), StringComparison.Ordinal);
+        using var own = new HttpRequestMessage(HttpMethod.Get, "/runtime");
+        own.Headers.Add("X-Workspace-Id", a.WorkspaceId);
+        Assert.Equal(HttpStatusCode.OK, (await a.Http.SendAsync(own)).StatusCode);
+    }
 }
