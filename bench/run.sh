@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Hearth's benchmark (bench/README.md): create -> running, delete and the other lifecycle ops of
-# a real hearthd against bare crun of the same rootfs, measured in one run, plus a breakdown of
-# where a create's time goes. Publishes hearthd (into artifacts/bench/hearth-bin) if it is
-# missing or older than src/, builds the bench, runs it and prints the figures as markdown on
-# stdout (progress on stderr; the report is also kept in artifacts/bench/last-run.md).
-# Needs root. Extra arguments go to the bench: --sequential N, --concurrent N, --lifecycle N,
-# --breakdown N, --warmup N, --warmup-max N, --paced N, --images-dir DIR, --report FILE.
+# Hearth's benchmark (bench/README.md), Hearth on a real hearthd against crun measured in the
+# same run. Scenarios, by name (none named: all of them, in this order):
+#   create  create -> running, delete and the other lifecycle ops against bare crun of the same
+#           rootfs, plus a breakdown of where a create's time goes;
+#   exec    `true` through the runtime gateway (POST /exec, sync and streamed) against crun exec
+#           in the same container.
+#   (TODO(files): file write+read, 4 KiB and 64 MiB, once the runtime API has files.)
+# Publishes hearthd (into artifacts/bench/hearth-bin) if it is missing or older than src/,
+# builds the bench, runs it and prints the figures as markdown on stdout (progress on stderr;
+# the report is also kept in artifacts/bench/last-run.md).
+# Needs root. Usage: bench/run.sh [create] [exec] [options]; options go to the bench:
+#   create: --sequential N, --concurrent N, --lifecycle N, --breakdown N, --warmup N,
+#           --warmup-max N, --paced N;
+#   exec:   --exec-sequential N, --exec-warmup N, --exec-warmup-max N, --exec-clients N,
+#           --exec-per-client N;
+#   both:   --images-dir DIR, --report FILE.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -5,6 +5,9 @@ namespace Hearth.Bench;
 /// <summary>How much to measure; the defaults are the figures issue 2 asks for.</summary>
 internal sealed record BenchOptions
 {
+    /// <summary>The scenarios of this run; every one unless some are named on the command line.</summary>
+    public IReadOnlySet<BenchScenario> Scenarios { get; init; } = AllScenarios;
+
     public int Sequential { get; init; } = 50;
     public int Concurrent { get; init; } = 20;
     /// <summary>Workspaces that go through pause, resume, stop and start, one op each.</summary>
@@ -23,22 +26,54 @@ internal sealed record BenchOptions
     /// <summary>Paced crun creates, one every <see cref="PaceMs"/>, for the cold-cgroup-attach comparison.</summary>
     public int Paced { get; init; } = 20;
     public int PaceMs { get; init; } = 100;
+
+    /// <summary>Sequential execs of <c>true</c> of each series (sync, streamed, crun exec).</summary>
+    public int ExecSequential { get; init; } = 300;
+    /// <summary>
+    /// Untimed execs of each kind (sync, streamed) per warm-up batch; as for creates, batches go
+    /// on until hearthd's JIT thread is (nearly) idle, here for two batches in a row, up to
+    /// <see cref="ExecWarmupMax"/> (Scenarios/ExecScenario.WarmUpAsync).
+    /// </summary>
+    public int ExecWarmup { get; init; } = 30;
+    public int ExecWarmupMax { get; init; } = 600;
+    /// <summary>Concurrent clients, each running <see cref="ExecPerClient"/> execs back to back.</summary>
+    public int ExecClients { get; init; } = 16;
+    public int ExecPerClient { get; init; } = 50;
+
     /// <summary>The image cache of the bench's hearthd (busybox is built into it once).</summary>
     public string ImagesDir { get; init; } = Path.Combine(RepositoryPaths.Root, "artifacts", "bench-images");
     /// <summary>Also write the report (markdown) here.</summary>
     public string? ReportPath { get; init; }
 
+    private static readonly IReadOnlySet<BenchScenario> AllScenarios = Enum.GetValues<BenchScenario>().ToHashSet();
+
+    private static readonly IReadOnlyDictionary<string, BenchScenario> ScenarioNames = new Dictionary<string, BenchScenario>
+    {
+        ["create"] = BenchScenario.Create,
+        ["exec"] = BenchScenario.Exec,
+    };
+
     public const string Usage = """
-        usage: hearth-bench [--sequential N] [--concurrent N] [--lifecycle N] [--breakdown N]
-                            [--warmup N] [--warmup-max N] [--paced N] [--images-dir DIR] [--report FILE]
+        usage: hearth-bench [create] [exec] [options]     (no scenario named: all of them)
+          create: [--sequential N] [--concurrent N] [--lifecycle N] [--breakdown N]
+                  [--warmup N] [--warmup-max N] [--paced N]
+          exec:   [--exec-sequential N] [--exec-warmup N] [--exec-warmup-max N]
+                  [--exec-clients N] [--exec-per-client N]
+          both:   [--images-dir DIR] [--report FILE]
         Must run as root, after scripts/publish.sh (bench/run.sh does both).
         """;
 
     public static BenchOptions Parse(string[] args)
     {
         var options = new BenchOptions();
+        var named = new HashSet<BenchScenario>();
         for (var i = 0; i < args.Length; i++)
         {
+            if (ScenarioNames.TryGetValue(args[i], out var scenario))
+            {
+                named.Add(scenario);
+                continue;
+            }
             string Value() => i + 1 < args.Length ? args[++i] : throw new BenchException($"{args[i]} needs a value\n{Usage}");
             int Count() => int.TryParse(Value(), out var n) && n > 0 ? n : throw new BenchException($"{args[i - 1]} needs a positive number");
             options = args[i] switch
@@ -50,6 +85,11 @@ internal sealed record BenchOptions
                 "--warmup" => options with { Warmup = Count() },
                 "--warmup-max" => options with { WarmupMax = Count() },
                 "--paced" => options with { Paced = Count() },
+                "--exec-sequential" => options with { ExecSequential = Count() },
+                "--exec-warmup" => options with { ExecWarmup = Count() },
+                "--exec-warmup-max" => options with { ExecWarmupMax = Count() },
+                "--exec-clients" => options with { ExecClients = Count() },
+                "--exec-per-client" => options with { ExecPerClient = Count() },
                 "--images-dir" => options with { ImagesDir = Path.GetFullPath(Value()) },
                 "--report" => options with { ReportPath = Path.GetFullPath(Value()) },
                 _ => throw new BenchException($"unknown argument {args[i]}\n{Usage}"),
@@ -57,8 +97,10 @@ internal sealed record BenchOptions
         }
         return options with
         {
+            Scenarios = named.Count > 0 ? named : AllScenarios,
             LifecycleRuns = Math.Min(options.LifecycleRuns, options.Sequential),
             WarmupMax = Math.Max(options.WarmupMax, options.Warmup),
+            ExecWarmupMax = Math.Max(options.ExecWarmupMax, options.ExecWarmup),
         };
     }
 }

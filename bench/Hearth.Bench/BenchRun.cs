@@ -6,9 +6,10 @@ using Hearth.Testing;
 namespace Hearth.Bench;
 
 /// <summary>
-/// One bench run: Hearth through the API of a hearthd of its own, then the two crun baselines
-/// and the by-hand breakdown, all on the same machine in the same minutes. Whatever happens,
-/// the workspaces are deleted, hearthd is stopped (by its PID) and the scratch state is removed.
+/// One bench run: the selected scenarios (<see cref="BenchScenario"/>), each Hearth through a
+/// hearthd of its own next to a crun baseline, all on the same machine in the same minutes.
+/// Whatever happens, the workspaces are deleted, hearthd is stopped (by its PID) and the
+/// scratch state is removed.
 /// </summary>
 internal static class BenchRun
 {
@@ -29,31 +30,14 @@ internal static class BenchRun
             hearthd = await HearthdInstance.StartAsync("--images-dir", options.ImagesDir);
             progress.WriteLine($"bench: hearthd pid {hearthd.Pid} on {hearthd.ApiUrl}, data dir {hearthd.DataDir}");
 
-            var hearth = new HearthScenario(hearthd, options, progress);
-            progress.WriteLine($"bench: warm-up, {options.Warmup} to {options.WarmupMax} creates and deletes, until hearthd's JIT is idle");
-            await hearth.WarmUpAsync(cancellationToken);
-            await hearth.RunAsync(cancellationToken);
+            var sections = new List<string>();
+            if (options.Scenarios.Contains(BenchScenario.Create))
+                sections.Add(await RunCreateAsync(hearthd, scratch, options, progress, cancellationToken));
+            if (options.Scenarios.Contains(BenchScenario.Exec))
+                sections.Add(await RunExecAsync(hearthd, options, progress, cancellationToken));
+            // TODO(files): the "file write+read 4 KiB and 64 MiB" scenario goes here (BenchScenario).
 
-            var imageRootfs = Path.Combine(options.ImagesDir, "busybox", "rootfs");
-            var bare = new CrunBaseline(scratch, imageRootfs, BaselineFlavor.Bare);
-            var userns = new CrunBaseline(scratch, imageRootfs, BaselineFlavor.UsernsCgroups);
-            foreach (var baseline in new[] { bare, userns })
-            {
-                progress.WriteLine($"bench: baseline {baseline.Figures.System}");
-                await baseline.PrepareAsync(cancellationToken);
-                await baseline.RunAsync(options, cancellationToken);
-                await baseline.RunPacedAsync(options.Paced, options.PaceMs, cancellationToken);
-            }
-
-            progress.WriteLine($"bench: breakdown, hearthd's create steps by hand x{options.BreakdownRuns}");
-            using var breakdown = new CreateBreakdown(scratch, imageRootfs,
-                hearth.SampleConfigJson ?? throw new BenchException("no workspace config was captured"),
-                Path.Combine(hearthd.DataDir, "agent", "current"));
-            await breakdown.PrepareAsync(cancellationToken);
-            await breakdown.RunAsync(options.BreakdownRuns, hearth.CreateAndDeleteOnceAsync, cancellationToken);
-            await breakdown.ProbeCgroupAttachAsync(options.BreakdownRuns, options.PaceMs, cancellationToken);
-
-            var report = Report.Render(machine, await MachineInfo.LoadAverageAsync(cancellationToken), options, hearth, bare, userns, breakdown);
+            var report = Report.Render(machine, await MachineInfo.LoadAverageAsync(cancellationToken), sections);
             Console.WriteLine(report);
             if (options.ReportPath is { } path)
             {
@@ -83,5 +67,49 @@ internal static class BenchRun
             }
             progress.WriteLine($"bench: removing {scratch.Root}, its containers, mounts and cgroups");
         }
+    }
+
+    /// <summary>
+    /// Create: warm-up, Hearth's creates, deletes and lifecycle ops, the two crun baselines and
+    /// the by-hand breakdown.
+    /// </summary>
+    private static async Task<string> RunCreateAsync(HearthdInstance hearthd, Scratch scratch, BenchOptions options, TextWriter progress,
+        CancellationToken cancellationToken)
+    {
+        var hearth = new HearthScenario(hearthd, options, progress);
+        progress.WriteLine($"bench: warm-up, {options.Warmup} to {options.WarmupMax} creates and deletes, until hearthd's JIT is idle");
+        await hearth.WarmUpAsync(cancellationToken);
+        await hearth.RunAsync(cancellationToken);
+
+        var imageRootfs = Path.Combine(options.ImagesDir, "busybox", "rootfs");
+        var bare = new CrunBaseline(scratch, imageRootfs, BaselineFlavor.Bare);
+        var userns = new CrunBaseline(scratch, imageRootfs, BaselineFlavor.UsernsCgroups);
+        foreach (var baseline in new[] { bare, userns })
+        {
+            progress.WriteLine($"bench: baseline {baseline.Figures.System}");
+            await baseline.PrepareAsync(cancellationToken);
+            await baseline.RunAsync(options, cancellationToken);
+            await baseline.RunPacedAsync(options.Paced, options.PaceMs, cancellationToken);
+        }
+
+        progress.WriteLine($"bench: breakdown, hearthd's create steps by hand x{options.BreakdownRuns}");
+        using var breakdown = new CreateBreakdown(scratch, imageRootfs,
+            hearth.SampleConfigJson ?? throw new BenchException("no workspace config was captured"),
+            Path.Combine(hearthd.DataDir, "agent", "current"));
+        await breakdown.PrepareAsync(cancellationToken);
+        await breakdown.RunAsync(options.BreakdownRuns, hearth.CreateAndDeleteOnceAsync, cancellationToken);
+        await breakdown.ProbeCgroupAttachAsync(options.BreakdownRuns, options.PaceMs, cancellationToken);
+        return CreateReport.Render(options, hearth, bare, userns, breakdown);
+    }
+
+    /// <summary>Exec: one workspace, <c>true</c> through the runtime gateway (sync and streamed) against <c>crun exec</c>.</summary>
+    private static async Task<string> RunExecAsync(HearthdInstance hearthd, BenchOptions options, TextWriter progress, CancellationToken cancellationToken)
+    {
+        progress.WriteLine($"bench: exec, {options.ExecWarmup} to {options.ExecWarmupMax} warm-up execs, until hearthd's JIT is idle");
+        await using var exec = new ExecScenario(hearthd, options, progress);
+        await exec.PrepareAsync(cancellationToken);
+        await exec.WarmUpAsync(cancellationToken);
+        await exec.RunAsync(cancellationToken);
+        return ExecReport.Render(options, exec);
     }
 }

@@ -4,7 +4,8 @@ namespace Hearth.Bench.Host;
 
 /// <summary>
 /// crun(1) for the baselines, invoked as hearthd's CrunCli invokes it (less <c>--pid-file</c>:
-/// bare <c>crun run --detach</c>), on the bench's own state dir. The breakdown uses CrunCli itself.
+/// bare <c>crun run --detach</c>), on the bench's own state dir; the exec baseline points it at
+/// hearthd's state dir to exec into a workspace's container. The breakdown uses CrunCli itself.
 /// </summary>
 internal sealed class Crun(string stateRoot)
 {
@@ -33,5 +34,16 @@ internal sealed class Crun(string stateRoot)
         var result = await HostProcess.RunAsync("crun", ["--root", stateRoot, "delete", "--force", id], cancellationToken);
         if (!result.Succeeded)
             throw new BenchException($"crun delete --force {id} failed");
+    }
+
+    /// <summary>
+    /// <c>crun exec</c> of <paramref name="command"/> in a running container, stdio on pipes (as
+    /// Hearth.Testing's HearthdInstance.ExecAsync runs it); a non-zero exit is an error.
+    /// </summary>
+    public async Task ExecCheckedAsync(string id, IReadOnlyList<string> command, CancellationToken cancellationToken = default)
+    {
+        var result = await HostProcess.RunAsync("crun", ["--root", stateRoot, "exec", id, .. command], cancellationToken);
+        if (!result.Succeeded)
+            throw new BenchException($"crun exec {id} {string.Join(' ', command)} failed ({result.ExitCode}): {result.StandardError.Trim()}");
     }
 }

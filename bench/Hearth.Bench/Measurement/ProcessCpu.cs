@@ -12,6 +12,8 @@ namespace Hearth.Bench.Measurement;
 /// </summary>
 internal static partial class ProcessCpu
 {
+    /// <summary>The name (comm, cut to 15 characters) of the .NET runtime's tiered-compilation thread.</summary>
+    public const string TieredCompilationThread = ".NET Tiered Com";
     private const int _SC_CLK_TCK = 2;
     private static readonly long TicksPerSecond = Sysconf(_SC_CLK_TCK);
 
@@ -30,9 +32,16 @@ internal static partial class ProcessCpu
     }
 
     /// <summary>CPU of the process's threads whose name starts with <paramref name="prefix"/> (/proc/PID/task/TID/comm).</summary>
-    public static double ReadThreadsMs(int pid, string prefix)
+    public static double ReadThreadsMs(int pid, string prefix) => ReadThreadsByIdMs(pid, prefix).Values.Sum();
+
+    /// <summary>
+    /// The same, thread by thread (by TID). The runtime ends its tiered-compilation thread after
+    /// some seconds idle and starts a new one when there is work again, so a plain sum can go
+    /// down between two readings; <see cref="ThreadsDeltaMs"/> of two of these cannot.
+    /// </summary>
+    public static IReadOnlyDictionary<int, double> ReadThreadsByIdMs(int pid, string prefix)
     {
-        var ticks = 0L;
+        var threads = new Dictionary<int, double>();
         foreach (var task in Directory.EnumerateDirectories($"/proc/{pid}/task"))
         {
             try
@@ -40,12 +49,21 @@ internal static partial class ProcessCpu
                 if (!File.ReadAllText(Path.Combine(task, "comm")).StartsWith(prefix, StringComparison.Ordinal)) continue;
                 var stat = File.ReadAllText(Path.Combine(task, "stat"));
                 var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                ticks += long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+                threads[int.Parse(Path.GetFileName(task), CultureInfo.InvariantCulture)] = ticks * 1000.0 / TicksPerSecond;
             }
             catch (IOException) { } // the thread ended meanwhile
         }
-        return ticks * 1000.0 / TicksPerSecond;
+        return threads;
     }
+
+    /// <summary>
+    /// CPU the threads used between two <see cref="ReadThreadsByIdMs"/> readings: a thread that
+    /// started in between counts from zero; one that ended in between is missed after the first
+    /// reading, so keep the readings close together.
+    /// </summary>
+    public static double ThreadsDeltaMs(IReadOnlyDictionary<int, double> before, IReadOnlyDictionary<int, double> after) =>
+        after.Sum(thread => thread.Value - before.GetValueOrDefault(thread.Key));
 
     [LibraryImport("libc", EntryPoint = "sysconf")]
     private static partial long Sysconf(int name);

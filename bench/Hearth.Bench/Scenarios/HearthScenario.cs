@@ -43,7 +43,7 @@ internal sealed partial class HearthScenario(HearthdInstance hearthd, BenchOptio
     public double JitMsWarmup { get; private set; }
     public double JitMsRun { get; private set; }
 
-    private const string JitThread = ".NET Tiered Com";
+    private const string JitThread = ProcessCpu.TieredCompilationThread;
     private const int WarmupBatch = 20;
     /// <summary>A batch with at most this much JIT CPU (one or two kernel ticks) counts as steady.</summary>
     private const double SteadyJitMs = 20;
