@@ -8,7 +8,12 @@ internal sealed class AgentProcess : IAgentStreamSink
 {
     private readonly AgentConnection connection;
     private readonly TaskCompletionSource<int> started = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly Channel<AgentOutput> output = Channel.CreateUnbounded<AgentOutput>(new UnboundedChannelOptions { SingleWriter = true });
+    /// <summary>
+    /// Bounded: when the consumer lags, the connection's reader waits, the agent's queue fills
+    /// and the agent stops reading the process's pipes. Exec's consumers never lag on the shared
+    /// connection (they only buffer); a streamed task has a connection of its own.
+    /// </summary>
+    private readonly Channel<AgentOutput> output = Channel.CreateBounded<AgentOutput>(new BoundedChannelOptions(64) { SingleWriter = true, SingleReader = true });
 
     internal AgentProcess(AgentConnection connection, uint stream)
     {
@@ -44,16 +49,28 @@ internal sealed class AgentProcess : IAgentStreamSink
         }
     }
 
-    ValueTask<bool> IAgentStreamSink.OnFrameAsync(Frame frame, AgentMessage? control)
+    async ValueTask<bool> IAgentStreamSink.OnFrameAsync(Frame frame, AgentMessage? control)
     {
-        if (control is not null) return ValueTask.FromResult(Handle(control));
+        if (control is not null) return await HandleAsync(control);
         if (frame.Kind is FrameKind.Stdout or FrameKind.Stderr)
-            output.Writer.TryWrite(new AgentData(frame.Kind == FrameKind.Stderr, frame.Payload));
-        return ValueTask.FromResult(false);
+            await WriteAsync(new AgentData(frame.Kind == FrameKind.Stderr, frame.Payload));
+        return false;
+    }
+
+    private async ValueTask WriteAsync(AgentOutput item)
+    {
+        try
+        {
+            await output.Writer.WriteAsync(item);
+        }
+        catch (ChannelClosedException)
+        {
+            // Failed already.
+        }
     }
 
     /// <summary>Handles a control message of this stream; true when the stream has ended.</summary>
-    private bool Handle(AgentMessage message)
+    private async ValueTask<bool> HandleAsync(AgentMessage message)
     {
         switch (message.Op)
         {
@@ -61,7 +78,7 @@ internal sealed class AgentProcess : IAgentStreamSink
                 started.TrySetResult(message.Pid ?? 0);
                 return false;
             case "exit":
-                output.Writer.TryWrite(new AgentExit(message.ExitCode, message.Signal));
+                await WriteAsync(new AgentExit(message.ExitCode, message.Signal));
                 output.Writer.TryComplete();
                 return true;
             case "error":

@@ -83,18 +83,27 @@ internal static class ExecEndpoints
     }
 
     /// <summary>SSE: <c>task_id</c>, then <c>stdout</c>/<c>stderr</c> with base64 <c>data</c>, then <c>exit</c>.</summary>
-    private static async Task WriteEventsAsync(HttpContext context, ExecTaskState task, System.Threading.Channels.ChannelReader<ExecEvent> events)
+    /// <remarks>A client that falls too far behind a task on the shared connection gets an <c>error</c> event and the end.</remarks>
+    private static async Task WriteEventsAsync(HttpContext context, ExecTaskState task, ExecSubscription subscription)
     {
+        using var _ = subscription;
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
         await SendAsync(response, "task_id", new JsonObject { ["task_id"] = task.Id });
-        await foreach (var e in events.ReadAllAsync(context.RequestAborted))
+        try
         {
-            var data = e.Kind == "exit"
-                ? new JsonObject { ["exit_code"] = e.ExitCode, ["pid"] = task.GuestPid }
-                : new JsonObject { ["data"] = Convert.ToBase64String(e.Data.Span) };
-            await SendAsync(response, e.Kind, data);
+            await foreach (var e in subscription.Reader.ReadAllAsync(context.RequestAborted))
+            {
+                var data = e.Kind == "exit"
+                    ? new JsonObject { ["exit_code"] = e.ExitCode, ["pid"] = task.GuestPid }
+                    : new JsonObject { ["data"] = Convert.ToBase64String(e.Data.Span) };
+                await SendAsync(response, e.Kind, data);
+            }
+        }
+        catch (ExecSubscriberLaggedException e)
+        {
+            await SendAsync(response, "error", new JsonObject { ["error"] = "client_lagged", ["message"] = e.Message });
         }
     }
 

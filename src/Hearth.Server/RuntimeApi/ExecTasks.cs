@@ -29,7 +29,11 @@ internal sealed partial class ExecTasks(AgentPool agents, ILogger<ExecTasks> log
     }
 
     /// <summary>Registers a task and starts it; output subscribed with <paramref name="subscribe"/> misses nothing.</summary>
-    public async Task<(ExecTaskState Task, System.Threading.Channels.ChannelReader<ExecEvent>? Events)> StartAsync(
+    /// <remarks>
+    /// A subscribed (streamed) task gets an agent connection of its own, so that its client can
+    /// slow it down without slowing anything else (see <see cref="ExecTaskState"/>).
+    /// </remarks>
+    public async Task<(ExecTaskState Task, ExecSubscription? Events)> StartAsync(
         string workspaceId, IReadOnlyList<string> argv, int timeoutSeconds, int ttlSeconds, bool subscribe, bool keepStdin,
         CancellationToken cancellationToken)
     {
@@ -37,28 +41,33 @@ internal sealed partial class ExecTasks(AgentPool agents, ILogger<ExecTasks> log
         Expire(tasks);
         if (tasks.Values.Count(t => !t.Completion.IsCompleted) >= MaxRunning)
             throw new ApiException(429, "too_many_tasks", $"at most {MaxRunning} exec tasks run at once in a workspace");
-        var task = new ExecTaskState("task_" + RandomNumberGenerator.GetHexString(12, lowercase: true), argv, ttlSeconds);
+        var task = new ExecTaskState("task_" + RandomNumberGenerator.GetHexString(12, lowercase: true), argv, ttlSeconds, hasOwnConnection: subscribe);
         var events = subscribe ? task.Subscribe(replay: false) : null;
-        var connection = await agents.GetAsync(workspaceId, cancellationToken);
+        var own = subscribe ? await agents.DialAsync(workspaceId, cancellationToken) : null;
+        var connection = own ?? await agents.GetAsync(workspaceId, cancellationToken);
         AgentProcess process;
         try
         {
             process = await connection.SpawnAsync(argv, env: null, cwd: "/root", stdin: true, cancellationToken);
         }
-        catch (Hearth.Runtime.RuntimeException e) when (e.Code == "spawn_failed")
+        catch (Exception e)
         {
-            throw new ApiException(400, "spawn_failed", e.Message);
+            events?.Dispose();
+            if (own is not null) await own.DisposeAsync();
+            if (e is Hearth.Runtime.RuntimeException { Code: "spawn_failed" }) throw new ApiException(400, "spawn_failed", e.Message);
+            throw;
         }
         tasks[task.Id] = task;
         task.Process = process;
         task.Started(process.Pid);
         if (!keepStdin) await process.CloseStdinAsync(cancellationToken);
-        _ = PumpAsync(task, process, timeoutSeconds);
+        _ = PumpAsync(task, process, timeoutSeconds, own);
         return (task, events);
     }
 
-    private async Task PumpAsync(ExecTaskState task, AgentProcess process, int timeoutSeconds)
+    private async Task PumpAsync(ExecTaskState task, AgentProcess process, int timeoutSeconds, AgentConnection? own)
     {
+        await using var ownConnection = own;
         using var timeout = new CancellationTokenSource();
         var timedOut = false;
         if (timeoutSeconds > 0)
@@ -73,7 +82,7 @@ internal sealed partial class ExecTasks(AgentPool agents, ILogger<ExecTasks> log
                 switch (item)
                 {
                     case AgentData data:
-                        task.Output(data.IsStderr, data.Bytes);
+                        await task.OutputAsync(data.IsStderr, data.Bytes);
                         break;
                     case AgentExit exit:
                         task.Process = null;
