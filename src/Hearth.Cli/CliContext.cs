@@ -1,3 +1,5 @@
+using Hearth.Cli.Terminal;
+
 namespace Hearth.Cli;
 
 /// <summary>
@@ -21,6 +23,18 @@ internal sealed record CliContext
 
     public TimeProvider Time { get; init; } = TimeProvider.System;
 
+    /// <summary>stdin as bytes (what <c>exec</c> forwards and <c>shell</c> types).</summary>
+    public Stream StandardInput { get; init; } = Stream.Null;
+
+    /// <summary>stdout as bytes, for a remote command's output exactly as it was written.</summary>
+    public Stream StandardOutput { get; init; } = Stream.Null;
+
+    /// <summary>stderr as bytes.</summary>
+    public Stream StandardError { get; init; } = Stream.Null;
+
+    /// <summary>The terminal on stdin, if there is one (raw mode and window size for <c>shell</c>).</summary>
+    public ILocalTerminal Terminal { get; init; } = NoTerminal.Instance;
+
     /// <summary>Sends the API calls when set; otherwise each command's client creates its own.</summary>
     public HttpClient? HttpClient { get; init; }
 
@@ -31,5 +45,9 @@ internal sealed record CliContext
         GetEnvironmentVariable = Environment.GetEnvironmentVariable,
         DefaultCredentialsPath = SystemCredentialsPath,
         BaseDirectory = AppContext.BaseDirectory,
+        StandardInput = Console.OpenStandardInput(),
+        StandardOutput = Console.OpenStandardOutput(),
+        StandardError = Console.OpenStandardError(),
+        Terminal = Console.IsInputRedirected ? NoTerminal.Instance : new ConsoleTerminal(),
     };
 }
