@@ -16,6 +16,9 @@ internal static class ExecCommand
     /// <summary>The exit code after Ctrl+C, as a shell reports a SIGINT death (128 + 2).</summary>
     public const int Interrupted = 130;
 
+    /// <summary>The exit code when stdout's reader went away (<c>| head</c>), as a SIGPIPE death (128 + 13).</summary>
+    public const int BrokenPipe = 141;
+
     private const int InputChunk = 64 * 1024;
 
     public static Command Create(CliContext context, GlobalOptions global)
@@ -87,6 +90,13 @@ internal static class ExecCommand
             }
 
             return Interrupted;
+        }
+        catch (IOException) when (taskId is not null)
+        {
+            // Our stdout or stderr was closed (".. | head"): nobody reads the rest, so the command stops,
+            // as it would locally on SIGPIPE.
+            await KillQuietlyAsync(rt, taskId);
+            return BrokenPipe;
         }
         finally
         {

@@ -60,6 +60,12 @@ internal sealed record RequestBody(Func<HttpContent> Create, bool Replayable = t
 /// </summary>
 internal sealed class RuntimeConnection(HearthConnection control, RuntimeTokenSource tokens)
 {
+    /// <summary>
+    /// Names the workspace the call means. The token alone decides on a gateway that ignores the
+    /// header; one that reads it refuses a token of another workspace (403) instead of acting there.
+    /// </summary>
+    public const string WorkspaceHeader = "X-Workspace-Id";
+
     public string WorkspaceId => tokens.WorkspaceId;
 
     public HearthConnection Control => control;
@@ -160,6 +166,7 @@ internal sealed class RuntimeConnection(HearthConnection control, RuntimeTokenSo
     {
         using var request = new HttpRequestMessage(method, new Uri(grant.Gateway, relativePath)) { Content = body?.Create() };
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", grant.Token);
+        request.Headers.TryAddWithoutValidation(WorkspaceHeader, WorkspaceId);
         request.Headers.UserAgent.Add(HearthConnection.UserAgent);
         try
         {
@@ -168,6 +175,22 @@ internal sealed class RuntimeConnection(HearthConnection control, RuntimeTokenSo
         catch (HttpRequestException ex)
         {
             throw Unreachable(grant.Gateway, ex);
+        }
+    }
+
+    /// <summary>
+    /// Moves a streamed body's enumerator on, turning a connection that breaks mid-stream into the
+    /// transient <see cref="HearthApiException"/> every other network failure is.
+    /// </summary>
+    public static async ValueTask<bool> MoveNextAsync<T>(IAsyncEnumerator<T> enumerator)
+    {
+        try
+        {
+            return await enumerator.MoveNextAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        {
+            throw new HearthApiException($"The runtime gateway's stream broke: {ex.Message}", statusCode: null, HearthApiException.NetworkErrorCode, innerException: ex);
         }
     }
 

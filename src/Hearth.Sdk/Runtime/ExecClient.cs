@@ -207,11 +207,15 @@ public sealed class ExecClient
     {
         using var response = await _connection.OpenAsync(method, path, body, cancellationToken).ConfigureAwait(false);
         using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var item in SseParser.Create(stream).EnumerateAsync(cancellationToken).ConfigureAwait(false))
+        var items = SseParser.Create(stream).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (items.ConfigureAwait(false))
         {
-            foreach (var e in Parse(item.EventType, item.Data))
+            while (await RuntimeConnection.MoveNextAsync(items).ConfigureAwait(false))
             {
-                yield return e;
+                foreach (var e in Parse(items.Current.EventType, items.Current.Data))
+                {
+                    yield return e;
+                }
             }
         }
     }

@@ -61,9 +61,13 @@ public sealed class FilesClient
         var url = RuntimePaths.Query("files/stream", (options ?? new()).Query(path));
         using var response = await _connection.OpenAsync(HttpMethod.Get, url, body: null, cancellationToken).ConfigureAwait(false);
         using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await foreach (var entry in ReadEntriesAsync(stream, cancellationToken).ConfigureAwait(false))
+        var entries = ReadEntriesAsync(stream, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await using (entries.ConfigureAwait(false))
         {
-            yield return entry;
+            while (await RuntimeConnection.MoveNextAsync(entries).ConfigureAwait(false))
+            {
+                yield return entries.Current;
+            }
         }
     }
 

@@ -94,6 +94,7 @@ public sealed class RuntimeClient
         var socket = new ClientWebSocket();
         socket.Options.CollectHttpResponseDetails = true;
         socket.Options.SetRequestHeader("Authorization", "Bearer " + grant.Token);
+        socket.Options.SetRequestHeader(RuntimeConnection.WorkspaceHeader, WorkspaceId);
         socket.Options.SetRequestHeader("User-Agent", HearthConnection.UserAgent.ToString());
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (_connection.Control.Timeout != Timeout.InfiniteTimeSpan)

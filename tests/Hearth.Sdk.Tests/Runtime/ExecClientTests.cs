@@ -194,10 +194,47 @@ public sealed class ExecClientTests
     }
 
     [Fact]
+    public async Task A_stream_that_breaks_midway_is_a_transient_network_error_after_the_events_before_it()
+    {
+        var fake = new RuntimeFake(_ => new HttpResponseMessage(HttpStatusCode.OK)
+        {
+            Content = new StreamContent(new BreakingStream("event: task_id\ndata: {\"task_id\":\"task_1\"}\n\n"u8.ToArray())),
+        });
+        using var client = fake.Client();
+        var rt = await fake.RuntimeAsync(client);
+        var seen = new List<ExecEvent>();
+
+        var ex = await Assert.ThrowsAsync<HearthApiException>(async () =>
+        {
+            await foreach (var e in rt.Exec.StreamAsync(["sleep", "9"]))
+            {
+                seen.Add(e);
+            }
+        });
+
+        Assert.Equal("task_1", Assert.Single(seen).TaskId);
+        Assert.Equal(HearthApiException.NetworkErrorCode, ex.Code);
+        Assert.True(ex.IsTransient);
+    }
+
+    [Fact]
     public void An_event_with_bad_base64_is_an_invalid_response()
     {
         var ex = Assert.Throws<HearthApiException>(() => ExecClient.Parse("stdout", """{"data":"***"}""").ToList());
         Assert.Equal(HearthApiException.InvalidResponseCode, ex.Code);
+    }
+
+    /// <summary>Gives its bytes, then fails as a reset connection does.</summary>
+    private sealed class BreakingStream(byte[] bytes) : MemoryStream(bytes)
+    {
+        public override int Read(byte[] buffer, int offset, int count) =>
+            base.Read(buffer, offset, count) is > 0 and var n ? n : throw new IOException("Connection reset by peer");
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            ValueTask.FromResult(base.Read(buffer.Span) is > 0 and var n ? n : throw new IOException("Connection reset by peer"));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
     }
 
     internal static async Task<List<T>> Collect<T>(IAsyncEnumerable<T> source)

@@ -24,6 +24,7 @@ public sealed class RuntimeAccessTests
         var call = fake.LastGatewayRequest;
         Assert.Equal("http://gw.test:9990/exec", call.Uri.ToString());
         Assert.Equal("Bearer tok-1", call.Header("Authorization"));
+        Assert.Equal("ws_abc123", call.Header("X-Workspace-Id"));
         Assert.Null(call.Header("X-Client-Secret"));
         Assert.Equal("ws_abc123", rt.WorkspaceId);
     }
