@@ -38,6 +38,25 @@ internal sealed record CliContext
     /// <summary>Sends the API calls when set; otherwise each command's client creates its own.</summary>
     public HttpClient? HttpClient { get; init; }
 
+    /// <summary>
+    /// A write stream on stdout or stderr. For a pipe, a plain stream on the descriptor: the console
+    /// stream swallows EPIPE, so "hearth exec ... | head" would read a command's whole output into a
+    /// closed pipe, where a plain stream reports an <see cref="IOException"/>. For a file, the console
+    /// stream: a <see cref="FileStream"/> on a seekable descriptor writes with pwrite(2) at a position
+    /// of its own, so output appended by the shell before and after would overwrite each other.
+    /// </summary>
+    private static Stream OpenOutput(int fd, Func<Stream> console)
+    {
+        var stream = new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(fd, ownsHandle: false), FileAccess.Write, bufferSize: 0);
+        if (!stream.CanSeek)
+        {
+            return stream;
+        }
+
+        stream.Dispose();
+        return console();
+    }
+
     public static CliContext FromProcess() => new()
     {
         Out = Console.Out,
@@ -46,8 +65,8 @@ internal sealed record CliContext
         DefaultCredentialsPath = SystemCredentialsPath,
         BaseDirectory = AppContext.BaseDirectory,
         StandardInput = Console.OpenStandardInput(),
-        StandardOutput = Console.OpenStandardOutput(),
-        StandardError = Console.OpenStandardError(),
+        StandardOutput = OpenOutput(1, Console.OpenStandardOutput),
+        StandardError = OpenOutput(2, Console.OpenStandardError),
         Terminal = Console.IsInputRedirected ? NoTerminal.Instance : new ConsoleTerminal(),
     };
 }

@@ -47,6 +47,31 @@ public sealed class CliExecTests(HearthdFixture fixture) : IClassFixture<Hearthd
     }
 
     [Fact]
+    public async Task Output_to_a_file_shared_with_the_shell_continues_where_the_shell_left_off()
+    {
+        var id = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+        var file = Path.Combine(Hearthd.DataDir, "appended.txt");
+
+        var run = await Command.RunAsync("/bin/sh", ["-c",
+            $"{{ echo first; {Hearth()} exec {id} -- echo second; {Hearth()} exec {id} -- echo third; echo fourth; }} > {file}"],
+            Bounded.Create).Within(Bounded.Create);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("first\nsecond\nthird\nfourth\n", await File.ReadAllTextAsync(file));
+    }
+
+    [Fact]
+    public async Task A_reader_that_goes_away_stops_an_endless_command_with_141()
+    {
+        var id = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+
+        var run = await Command.RunAsync("/bin/bash", ["-c", $"{Hearth()} exec {id} -- yes | head -c 4; echo \" ${{PIPESTATUS[0]}}\""],
+            Bounded.Create).Within(Bounded.Create);
+
+        Assert.Equal("y\ny\n 141\n", run.Stdout);
+    }
+
+    [Fact]
     public async Task Exec_in_an_unknown_workspace_exits_1_with_not_found()
     {
         var run = await HearthAsync(null, "exec", "ws_nope", "--", "true");
@@ -55,6 +80,10 @@ public sealed class CliExecTests(HearthdFixture fixture) : IClassFixture<Hearthd
         Assert.Contains("not_found", run.Stderr, StringComparison.Ordinal);
         Assert.Equal("", run.Stdout);
     }
+
+    /// <summary>The published CLI with this instance's connection, for a shell command line.</summary>
+    private string Hearth() =>
+        $"{RepositoryPaths.HearthCli} --url {Hearthd.ApiUrl} --credentials {Path.Combine(Hearthd.DataDir, "admin-credentials.json")}";
 
     /// <summary>Runs the published CLI with <paramref name="stdin"/> piped in (or an empty pipe).</summary>
     private async Task<CommandResult> HearthAsync(string? stdin, params string[] args)
