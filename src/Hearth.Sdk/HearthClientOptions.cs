@@ -44,6 +44,24 @@ public sealed record HearthClientOptions
     public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(5);
 
     /// <summary>
+    /// The runtime gateway's address to use instead of the <c>gateway_url</c> the server advertises
+    /// (which is its <c>runtime_listen</c> address, and may not be reachable from here: a NAT, a
+    /// reverse proxy, <c>0.0.0.0</c>). Null uses the advertised one.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// var options = HearthClientOptions.FromCredentialsFile(path) with
+    /// {
+    ///     RuntimeGatewayAddress = new Uri("https://runtime.example.internal"),
+    /// };
+    /// </code>
+    /// </example>
+    public Uri? RuntimeGatewayAddress { get; init; }
+
+    /// <summary>The clock of the runtime token cache; tests move it.</summary>
+    internal TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
     /// Reads options from a credentials file of the shape the server writes to
     /// <c>DATA_DIR/admin-credentials.json</c>: <c>{ "client_id", "client_secret", "api_url"? }</c>.
     /// </summary>
@@ -107,7 +125,8 @@ public sealed record HearthClientOptions
             .Append(", ClientId = ").Append(ClientId)
             .Append(", ClientSecret = ***")
             .Append(", HttpClient = ").Append(HttpClient is null ? "null" : "(supplied)")
-            .Append(", Timeout = ").Append(Timeout);
+            .Append(", Timeout = ").Append(Timeout)
+            .Append(", RuntimeGatewayAddress = ").Append(RuntimeGatewayAddress?.ToString() ?? "null");
         return true;
     }
 }

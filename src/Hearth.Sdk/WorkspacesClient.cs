@@ -1,6 +1,7 @@
 using Hearth.Protocol.Json;
 using Hearth.Protocol.Workspaces;
 using Hearth.Sdk.Internal;
+using Hearth.Sdk.Runtime;
 
 namespace Hearth.Sdk;
 
@@ -198,6 +199,34 @@ public sealed class WorkspacesClient
     /// </example>
     public Task<QuotaResponse> GetQuotaAsync(CancellationToken cancellationToken = default) =>
         _connection.SendAsync(HttpMethod.Get, ApiPaths.Quota, content: null, HearthJsonContext.Default.QuotaResponse, cancellationToken);
+
+    /// <summary>
+    /// Opens a workspace's runtime API: mints a gateway token with
+    /// <c>POST /workspace/{id}/runtime-api-access/enable</c> (which also turns the runtime API on) and
+    /// returns a client for the gateway. The token is cached per workspace for 55 minutes, so calling
+    /// this again is cheap; a token the gateway refuses (401) is renewed once, transparently.
+    /// </summary>
+    /// <param name="id">The workspace id.</param>
+    /// <param name="force">Mint a new token even if a cached one is still fresh.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The runtime client of the workspace.</returns>
+    /// <exception cref="HearthNotFoundException">No workspace has that id.</exception>
+    /// <example>
+    /// <code>
+    /// var rt = await client.Workspaces.RuntimeAsync("ws_abc123");
+    /// await foreach (var e in rt.Exec.StreamAsync(["npm", "test"]))
+    /// {
+    ///     if (e.Kind == ExecEventKind.Exit) Console.WriteLine($"exit {e.ExitCode}");
+    /// }
+    /// </code>
+    /// </example>
+    public async Task<RuntimeClient> RuntimeAsync(string id, bool force = false, CancellationToken cancellationToken = default)
+    {
+        ApiPaths.Workspace(id); // the same checks of the id as every other call, before anything is cached under it
+        var tokens = _connection.RuntimeTokens.GetOrAdd(id, static (key, connection) => new RuntimeTokenSource(connection, key), _connection);
+        await tokens.GetAsync(force, cancellationToken).ConfigureAwait(false);
+        return new RuntimeClient(new RuntimeConnection(_connection, tokens));
+    }
 
     private async Task<Workspace> WorkspaceCallAsync(
         HttpMethod method,

@@ -39,3 +39,38 @@ public sealed record ExecTaskList
     /// <summary>The workspace's tasks, newest first.</summary>
     public required IReadOnlyList<ExecTask> Tasks { get; init; }
 }
+
+/// <summary>Body of <c>POST /exec</c> and <c>POST /exec/stream</c>.</summary>
+public sealed record ExecRequest
+{
+    /// <summary>The argv to run (a single string with shell syntax runs under <c>/bin/sh -c</c> in <c>auto</c> mode).</summary>
+    public required IReadOnlyList<string> Cmd { get; init; }
+    /// <summary><c>auto</c> (default), <c>shell</c> (join for <c>/bin/sh -c</c>) or <c>direct</c>.</summary>
+    public string? ExecMode { get; init; }
+    /// <summary>Kill the task after this many seconds (0 or absent: never).</summary>
+    public int? TimeoutSeconds { get; init; }
+    /// <summary>How long the task is kept after it ends (0 or absent: 300 s; -1: until deleted).</summary>
+    public int? TtlSeconds { get; init; }
+    /// <summary>Keep the output buffers after the task ends.</summary>
+    public bool? KeepLogs { get; init; }
+    /// <summary>On <c>POST /exec</c>: answer with the SSE stream of <c>POST /exec/stream</c>.</summary>
+    public bool? Stream { get; init; }
+}
+
+/// <summary>Response of <c>POST /exec/:id/input</c>.</summary>
+public sealed record ExecInputResponse
+{
+    /// <summary>Always true on success.</summary>
+    public bool Success { get; init; } = true;
+    /// <summary>How many bytes reached the task's stdin.</summary>
+    public long BytesWritten { get; init; }
+}
+
+/// <summary>Response of <c>DELETE /exec</c>.</summary>
+public sealed record ExecDeleteAllResponse
+{
+    /// <summary>Always true on success.</summary>
+    public bool Success { get; init; } = true;
+    /// <summary>How many tasks were killed and forgotten.</summary>
+    public int Deleted { get; init; }
+}

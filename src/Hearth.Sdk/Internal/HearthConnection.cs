@@ -12,7 +12,7 @@ namespace Hearth.Sdk.Internal;
 /// </summary>
 internal sealed class HearthConnection : IDisposable
 {
-    private static readonly ProductInfoHeaderValue UserAgent = new(
+    public static readonly ProductInfoHeaderValue UserAgent = new(
         "hearth-sdk",
         typeof(HearthConnection).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
             ?? "0.0.0");
@@ -41,6 +41,8 @@ internal sealed class HearthConnection : IDisposable
         }
 
         BaseAddress = WithTrailingSlash(options.BaseAddress);
+        RuntimeGatewayAddress = options.RuntimeGatewayAddress is { } gateway ? CheckGateway(gateway) : null;
+        Time = options.Time;
         _clientId = options.ClientId;
         _clientSecret = options.ClientSecret;
         _timeout = options.Timeout;
@@ -60,6 +62,39 @@ internal sealed class HearthConnection : IDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The gateway address that replaces the advertised one, always ending in '/'; null to use the advertised one.</summary>
+    public Uri? RuntimeGatewayAddress { get; }
+
+    /// <summary>The clock of the runtime token cache.</summary>
+    public TimeProvider Time { get; }
+
+    /// <summary>How long one call may take (<see cref="HearthClientOptions.Timeout"/>).</summary>
+    public TimeSpan Timeout => _timeout;
+
+    /// <summary>The client's HTTP pipeline, shared by the runtime gateway calls.</summary>
+    public HttpClient Http
+    {
+        get
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            return _http;
+        }
+    }
+
+    /// <summary>The runtime tokens minted through this client, by workspace id.</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, RuntimeTokenSource> RuntimeTokens { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Checks a gateway address the way the base address is checked, and gives it a trailing '/'.</summary>
+    public static Uri CheckGateway(Uri gateway)
+    {
+        if (!gateway.IsAbsoluteUri || gateway.Scheme is not ("http" or "https"))
+        {
+            throw new ArgumentException($"The runtime gateway address '{gateway}' is not an absolute http or https URL.", nameof(gateway));
+        }
+
+        return WithTrailingSlash(gateway);
+    }
 
     /// <summary>Sends a call and reads its success body as <typeparamref name="T"/>.</summary>
     public async Task<T> SendAsync<T>(

@@ -4,7 +4,13 @@ using Hearth.Sdk.Tests.Fakes;
 namespace Hearth.Sdk.Tests.Cli;
 
 /// <summary>What one <c>hearth</c> run printed and returned.</summary>
-internal sealed record CliRun(int ExitCode, string Out, string Error);
+internal sealed record CliRun(int ExitCode, string Out, string Error)
+{
+    /// <summary>What was written to stdout and stderr as bytes (remote output of exec and shell).</summary>
+    public byte[] StandardOutput { get; init; } = [];
+
+    public byte[] StandardError { get; init; } = [];
+}
 
 /// <summary>A clock that stays where the test put it.</summary>
 internal sealed class FixedTime(DateTimeOffset now) : TimeProvider
@@ -27,10 +33,15 @@ internal sealed class CliHarness(FakeHandler handler)
 
     public string BaseDirectory { get; set; } = AppContext.BaseDirectory;
 
+    /// <summary>What the command reads from stdin.</summary>
+    public byte[] StandardInput { get; set; } = [];
+
     public async Task<CliRun> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
+        using var stdout = new MemoryStream();
+        using var stderr = new MemoryStream();
         var context = new CliContext
         {
             Out = output,
@@ -40,9 +51,12 @@ internal sealed class CliHarness(FakeHandler handler)
             BaseDirectory = BaseDirectory,
             Time = new FixedTime(Now),
             HttpClient = new HttpClient(handler, disposeHandler: false),
+            StandardInput = new MemoryStream(StandardInput),
+            StandardOutput = stdout,
+            StandardError = stderr,
         };
 
         var exitCode = await HearthCli.RunAsync(args, context).Within();
-        return new CliRun(exitCode, output.ToString(), error.ToString());
+        return new CliRun(exitCode, output.ToString(), error.ToString()) { StandardOutput = stdout.ToArray(), StandardError = stderr.ToArray() };
     }
 }

@@ -4,7 +4,7 @@ using System.Text;
 namespace Hearth.Sdk.Tests.Fakes;
 
 /// <summary>One request as the wire saw it: method, absolute URI, every header and the body text.</summary>
-internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, IReadOnlyDictionary<string, string> Headers, string? Body)
+internal sealed record RecordedRequest(HttpMethod Method, Uri Uri, IReadOnlyDictionary<string, string> Headers, string? Body, byte[]? BodyBytes = null)
 {
     public string PathAndQuery => Uri.PathAndQuery;
 
@@ -65,6 +65,7 @@ internal sealed class FakeHandler(Func<RecordedRequest, CancellationToken, Task<
         }
 
         string? body = null;
+        byte[]? bytes = null;
         if (request.Content is not null)
         {
             foreach (var (name, values) in request.Content.Headers)
@@ -72,10 +73,11 @@ internal sealed class FakeHandler(Func<RecordedRequest, CancellationToken, Task<
                 headers[name] = string.Join(",", values);
             }
 
-            body = await request.Content.ReadAsStringAsync(cancellationToken);
+            bytes = await request.Content.ReadAsByteArrayAsync(cancellationToken);
+            body = Encoding.UTF8.GetString(bytes);
         }
 
-        var recorded = new RecordedRequest(request.Method, request.RequestUri!, headers, body);
+        var recorded = new RecordedRequest(request.Method, request.RequestUri!, headers, body, bytes);
         lock (_requests)
         {
             _requests.Add(recorded);

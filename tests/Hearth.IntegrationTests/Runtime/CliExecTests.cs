@@ -1,0 +1,119 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Hearth.IntegrationTests.Infrastructure;
+using Hearth.Testing;
+
+namespace Hearth.IntegrationTests.Runtime;
+
+/// <summary>The published <c>hearth exec</c> against a real hearthd and a real busybox workspace.</summary>
+public sealed class CliExecTests(HearthdFixture fixture) : IClassFixture<HearthdFixture>
+{
+    private HearthdInstance Hearthd => fixture.Hearthd;
+
+    [Fact]
+    public async Task Exec_prints_the_output_and_exits_with_the_commands_code()
+    {
+        var id = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+
+        var run = await HearthAsync(null, "exec", id, "--", "sh", "-c", "echo hi; echo oops >&2; exit 3");
+
+        Assert.True(run.ExitCode == 3, run.ToString());
+        Assert.Equal("hi\n", run.Stdout);
+        Assert.Equal("oops\n", run.Stderr);
+    }
+
+    [Fact]
+    public async Task Exec_forwards_piped_stdin()
+    {
+        var id = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+
+        var run = await HearthAsync("line 1\nline 2\n", "exec", id, "--", "wc", "-l");
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("2", run.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Exec_json_prints_the_task_and_still_exits_with_its_code()
+    {
+        var id = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+
+        var run = await HearthAsync(null, "exec", id, "--json", "--timeout", "10", "--", "sh", "-c", "echo hi; exit 3");
+
+        Assert.True(run.ExitCode == 3, run.ToString());
+        using var json = JsonDocument.Parse(run.Stdout);
+        Assert.Equal("hi\n", json.RootElement.GetProperty("stdout").GetString());
+        Assert.Equal(3, json.RootElement.GetProperty("exit_code").GetInt32());
+    }
+
+    [Fact]
+    public async Task Output_to_a_file_shared_with_the_shell_continues_where_the_shell_left_off()
+    {
+        var id = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+        var file = Path.Combine(Hearthd.DataDir, "appended.txt");
+
+        var run = await Command.RunAsync("/bin/sh", ["-c",
+            $"{{ echo first; {Hearth()} exec {id} -- echo second; {Hearth()} exec {id} -- echo third; echo fourth; }} > {file}"],
+            Bounded.Create).Within(Bounded.Create);
+
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Equal("first\nsecond\nthird\nfourth\n", await File.ReadAllTextAsync(file));
+    }
+
+    [Fact]
+    public async Task A_reader_that_goes_away_stops_an_endless_command_with_141()
+    {
+        var id = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+
+        var run = await Command.RunAsync("/bin/bash", ["-c", $"{Hearth()} exec {id} -- yes | head -c 4; echo \" ${{PIPESTATUS[0]}}\""],
+            Bounded.Create).Within(Bounded.Create);
+
+        Assert.Equal("y\ny\n 141\n", run.Stdout);
+    }
+
+    [Fact]
+    public async Task Exec_in_an_unknown_workspace_exits_1_with_not_found()
+    {
+        var run = await HearthAsync(null, "exec", "ws_nope", "--", "true");
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("not_found", run.Stderr, StringComparison.Ordinal);
+        Assert.Equal("", run.Stdout);
+    }
+
+    /// <summary>The published CLI with this instance's connection, for a shell command line.</summary>
+    private string Hearth() =>
+        $"{RepositoryPaths.HearthCli} --url {Hearthd.ApiUrl} --credentials {Path.Combine(Hearthd.DataDir, "admin-credentials.json")}";
+
+    /// <summary>Runs the published CLI with <paramref name="stdin"/> piped in (or an empty pipe).</summary>
+    private async Task<CommandResult> HearthAsync(string? stdin, params string[] args)
+    {
+        var info = new ProcessStartInfo(RepositoryPaths.HearthCli)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // The connection options go before "--": everything after it is the remote command.
+        string[] connection = ["--url", Hearthd.ApiUrl, "--credentials", Path.Combine(Hearthd.DataDir, "admin-credentials.json")];
+        foreach (var arg in (string[])[args[0], .. connection, .. args[1..]])
+            info.ArgumentList.Add(arg);
+        using var process = Process.Start(info)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (stdin is not null) await process.StandardInput.WriteAsync(stdin);
+        process.StandardInput.Close();
+        try
+        {
+            await process.WaitForExitAsync().Within(Bounded.Create);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        return new CommandResult(process.ExitCode, await stdout, await stderr);
+    }
+}
