@@ -42,6 +42,12 @@ internal static class ExecEndpoints
             var id = context.Request.Query["task_id"].ToString();
             if (string.IsNullOrEmpty(id)) throw ApiException.Invalid([new() { Field = "task_id", Message = "is required" }]);
             var task = tasks.Get(GatewayAuthMiddleware.WorkspaceOf(context).Id, id);
+            if (task.Completion.IsCompleted)
+            {
+                // As Oblien: a finished task is one `output` event with the buffered text, then `exit`.
+                await WriteFinishedAsync(context, task);
+                return;
+            }
             await WriteEventsAsync(context, task, task.Subscribe(replay: true));
         });
 
@@ -83,6 +89,16 @@ internal static class ExecEndpoints
     }
 
     /// <summary>SSE: <c>task_id</c>, then <c>stdout</c>/<c>stderr</c> with base64 <c>data</c>, then <c>exit</c>.</summary>
+    private static async Task WriteFinishedAsync(HttpContext context, ExecTaskState task)
+    {
+        var wire = task.ToWire();
+        context.Response.ContentType = "text/event-stream";
+        context.Response.Headers.CacheControl = "no-cache";
+        await SendAsync(context.Response, "task_id", new JsonObject { ["task_id"] = task.Id });
+        await SendAsync(context.Response, "output", new JsonObject { ["stdout"] = wire.Stdout, ["stderr"] = wire.Stderr });
+        await SendAsync(context.Response, "exit", new JsonObject { ["exit_code"] = wire.ExitCode, ["pid"] = wire.GuestPid, ["status"] = wire.Status });
+    }
+
     /// <remarks>A client that falls too far behind a task on the shared connection gets an <c>error</c> event and the end.</remarks>
     private static async Task WriteEventsAsync(HttpContext context, ExecTaskState task, ExecSubscription subscription)
     {
@@ -132,6 +148,9 @@ internal static class ExecEndpoints
         var timeout = reader.Integer(body, "timeout_seconds", "timeout_seconds", 0, 86400) ?? 0;
         var ttl = reader.Integer(body, "ttl_seconds", "ttl_seconds", -1, 7 * 86400) ?? 0;
         var stream = reader.Boolean(body, "stream", "stream") ?? false;
+        // Output is always kept for ttl_seconds (the last 10 MiB of each stream), so keep_logs
+        // changes nothing; it is still checked, so a wrong type is a 400 like any other field.
+        _ = reader.Boolean(body, "keep_logs", "keep_logs");
         if (reader.Errors.Count > 0 || cmd is null) throw ApiException.Invalid(reader.Errors);
         return new ExecRequest(Argv(cmd, mode), timeout, ttl == 0 ? DefaultTtlSeconds : ttl, stream);
     }

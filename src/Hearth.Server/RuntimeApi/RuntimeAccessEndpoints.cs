@@ -74,5 +74,17 @@ internal static class RuntimeAccessEndpoints
         };
     }
 
-    private static string GatewayUrl(HearthOptions options) => $"http://{options.RuntimeListen}";
+    /// <summary>
+    /// The gateway's address for clients: the listen address, except that a wildcard host
+    /// (0.0.0.0, [::]) is not an address anyone can dial, so clients get loopback (they may
+    /// override it, e.g. the SDK's RuntimeGatewayAddress, when they are elsewhere).
+    /// </summary>
+    internal static string GatewayUrl(HearthOptions options)
+    {
+        var listen = options.RuntimeListen;
+        var colon = listen.LastIndexOf(':');
+        var host = colon > 0 ? listen[..colon] : listen;
+        var port = colon > 0 ? listen[colon..] : "";
+        return host is "0.0.0.0" or "[::]" or "*" or "+" ? $"http://127.0.0.1{port}" : $"http://{listen}";
+    }
 }
