@@ -123,7 +123,26 @@ internal sealed class WorkspaceTerminals(string workspaceId, AgentPool agents)
 
         OnChanged();
         // Hangs up whatever a SIGKILLed shell left running on the terminal (agent-protocol.md).
-        if (idle is not null) await idle.DisposeAsync();
+        await CloseQuietlyAsync(idle);
+    }
+
+    /// <summary>Whether any terminal's process still runs.</summary>
+    public bool AnyAlive
+    {
+        get { lock (table) return terminals.Values.Any(t => t.ExitCode is null); }
+    }
+
+    /// <summary>The registry dropped this workspace (it stopped): closes the connection, if one is left.</summary>
+    public async Task ForgetAsync()
+    {
+        AgentConnection? open;
+        lock (table)
+        {
+            open = connection;
+            connection = null;
+        }
+
+        await CloseQuietlyAsync(open);
     }
 
     /// <summary>Under <see cref="gate"/>: checks the limits, forgets the oldest ended terminal if need be, and picks the next free id.</summary>
@@ -155,12 +174,31 @@ internal sealed class WorkspaceTerminals(string workspaceId, AgentPool agents)
     /// <summary>Under <see cref="gate"/>: the terminals' connection, dialled again if it broke.</summary>
     private async Task<AgentConnection> ConnectionAsync()
     {
-        if (connection is { IsOpen: true } open) return open;
-        if (connection is not null) await connection.DisposeAsync();
-        connection = null;
+        AgentConnection? broken;
+        lock (table)
+        {
+            if (connection is { IsOpen: true } open) return open;
+            broken = connection;
+            connection = null;
+        }
+
+        await CloseQuietlyAsync(broken);
         var dialled = await agents.DialAsync(workspaceId);
         lock (table) connection = dialled;
         return dialled;
+    }
+
+    private static async Task CloseQuietlyAsync(AgentConnection? connection)
+    {
+        if (connection is null) return;
+        try
+        {
+            await connection.DisposeAsync();
+        }
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or IOException or ObjectDisposedException)
+        {
+            // It broke with the workspace or the agent: nothing is left to close.
+        }
     }
 
     private static async Task<bool> EndsWithinAsync(Terminal terminal, TimeSpan timeout)
