@@ -95,9 +95,9 @@ internal sealed class Terminal
         {
             await process.WriteStdinAsync(bytes, cancellationToken);
         }
-        catch (RuntimeException)
+        catch (Exception e) when (e is RuntimeException or ObjectDisposedException)
         {
-            // The connection broke under the write; the pump reports the end.
+            // The connection broke, or closed with the last terminal: the pump reports the end.
         }
     }
 
@@ -110,7 +110,7 @@ internal sealed class Terminal
         {
             await process.ResizeAsync(newSize, cancellationToken);
         }
-        catch (RuntimeException)
+        catch (Exception e) when (e is RuntimeException or ObjectDisposedException)
         {
             // As in WriteInputAsync.
         }
@@ -124,7 +124,7 @@ internal sealed class Terminal
         {
             await process.SignalAsync(signal);
         }
-        catch (RuntimeException)
+        catch (Exception e) when (e is RuntimeException or ObjectDisposedException)
         {
             // The connection is gone, and the agent has hung the terminal up.
         }
