@@ -23,7 +23,8 @@ packages=(
   libc6-dev
 )
 
-# The official oblien SDK's compatibility tests (tests/compat) need Node.js 18+ and npm; a
+# The official oblien SDK's compatibility tests (tests/compat) need Node.js 20.10+ (a global
+# WebSocket for rt.ws(), behind --experimental-websocket before Node 22) and npm; a
 # machine that already has them (from any source) keeps its own.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)

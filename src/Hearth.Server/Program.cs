@@ -51,6 +51,8 @@ services.AddSingleton(sp => new RuntimeTokens(options.DataDir, sp.GetRequiredSer
 services.AddSingleton<AgentPool>();
 services.AddSingleton<ExecTasks>();
 services.AddSingleton<WorkspaceEvents>();
+services.AddSingleton<Hearth.Server.RuntimeApi.Terminals.TerminalRegistry>();
+services.AddSingleton<Hearth.Server.RuntimeApi.Terminals.RuntimeSocketHub>();
 services.AddHostedService<StartupReconciler>();
 services.AddHostedService<WorkspaceMonitor>();
 services.AddHostedService<ImagePrebuilder>();

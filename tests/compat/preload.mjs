@@ -23,3 +23,22 @@ globalThis.fetch = (input, init) => {
   }
   return original(input, init);
 };
+
+// The runtime's WebSocket (rt.ws()) dials wss://workspace.oblien.com/ws?token=...: the same
+// rewrite, in ws:// form, for a global WebSocket (Node 22, or Node 20 with --experimental-websocket).
+const OriginalWebSocket = globalThis.WebSocket;
+if (OriginalWebSocket) {
+  const socketTargets = targets.map(([from, to]) => [from.replace(/^http/, 'ws'), to.replace(/\/$/, '').replace(/^http/, 'ws')]);
+  globalThis.WebSocket = class extends OriginalWebSocket {
+    constructor(url, protocols) {
+      let href = String(url);
+      for (const [from, to] of socketTargets) {
+        if (href === from || href.startsWith(from + '/') || href.startsWith(from + '?')) {
+          href = to + href.slice(from.length);
+          break;
+        }
+      }
+      super(href, protocols);
+    }
+  };
+}

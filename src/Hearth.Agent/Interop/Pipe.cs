@@ -51,7 +51,7 @@ internal static unsafe class Pipe
     /// The standard descriptors are open in the agent (crun passes them; fd 0 is ensured), but
     /// a free one would be handed out here and then be overwritten by another dup2 in the child.
     /// </summary>
-    private static int AboveStandard(ref int fd)
+    internal static int AboveStandard(ref int fd)
     {
         if (fd > 2) return 0;
         var moved = Libc.Fcntl(fd, Libc.F_DUPFD_CLOEXEC, 3);

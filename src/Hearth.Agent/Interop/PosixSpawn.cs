@@ -11,7 +11,8 @@ namespace Hearth.Agent.Interop;
 internal static unsafe class PosixSpawn
 {
     /// <summary>
-    /// Starts <see cref="SpawnOptions.Argv"/> as the leader of a new process group, with an empty
+    /// Starts <see cref="SpawnOptions.Argv"/> as the leader of a new process group (of a new
+    /// session, on a terminal, with <see cref="SpawnOptions.TerminalPath"/>), with an empty
     /// signal mask and every signal at its default disposition. Returns 0, or the error number
     /// (with glibc, an exec or chdir failure in the child is reported here).
     /// </summary>
@@ -48,13 +49,22 @@ internal static unsafe class PosixSpawn
 
             try
             {
-                if (options.StdinFd >= 0)
+                if (options.TerminalPath is { } terminal)
+                {
+                    // glibc's child runs setsid (POSIX_SPAWN_SETSID, below) before the file actions
+                    // (sysdeps/unix/sysv/linux/spawni.c), so this open, without O_NOCTTY, makes the
+                    // terminal the new session's controlling terminal (credentials(7), "controlling terminal").
+                    error = Libc.PosixSpawnFileActionsAddOpen(&actions, 0, terminal, Libc.O_RDWR, 0);
+                    if (error == 0) error = Libc.PosixSpawnFileActionsAddDup2(&actions, 0, 1);
+                    if (error == 0) error = Libc.PosixSpawnFileActionsAddDup2(&actions, 0, 2);
+                }
+                else if (options.StdinFd >= 0)
                     error = Libc.PosixSpawnFileActionsAddDup2(&actions, options.StdinFd, 0);
                 else if (options.StdinPath is not null)
                     error = Libc.PosixSpawnFileActionsAddOpen(&actions, 0, options.StdinPath, Libc.O_RDONLY, 0);
-                if (error == 0 && options.StdoutFd >= 0)
+                if (error == 0 && options.TerminalPath is null && options.StdoutFd >= 0)
                     error = Libc.PosixSpawnFileActionsAddDup2(&actions, options.StdoutFd, 1);
-                if (error == 0 && options.StderrFd >= 0)
+                if (error == 0 && options.TerminalPath is null && options.StderrFd >= 0)
                     error = Libc.PosixSpawnFileActionsAddDup2(&actions, options.StderrFd, 2);
                 if (error == 0 && options.WorkingDirectory is not null)
                     error = Libc.PosixSpawnFileActionsAddChdir(&actions, options.WorkingDirectory);
@@ -65,10 +75,13 @@ internal static unsafe class PosixSpawn
                 Libc.SigEmptySet(&none);
                 Libc.SigFillSet(&all);
 
+                // A session leader is already the leader of its group, and setpgid(2) fails with
+                // EPERM for one: a terminal's process gets SETSID instead of SETPGROUP.
+                var group = options.TerminalPath is null ? Libc.POSIX_SPAWN_SETPGROUP : Libc.POSIX_SPAWN_SETSID;
                 error = Libc.PosixSpawnAttrSetFlags(
                     &attributes,
-                    Libc.POSIX_SPAWN_SETPGROUP | Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF);
-                if (error == 0) error = Libc.PosixSpawnAttrSetPGroup(&attributes, 0);
+                    (short)(group | Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF));
+                if (error == 0 && options.TerminalPath is null) error = Libc.PosixSpawnAttrSetPGroup(&attributes, 0);
                 if (error == 0) error = Libc.PosixSpawnAttrSetSigMask(&attributes, &none);
                 if (error == 0) error = Libc.PosixSpawnAttrSetSigDefault(&attributes, &all);
                 if (error != 0) return error;

@@ -24,6 +24,13 @@ internal sealed record SpawnOptions
     /// <summary>When not null and <see cref="StdinFd"/> is -1, opened read-only as the child's fd 0.</summary>
     public string? StdinPath { get; init; }
 
+    /// <summary>
+    /// A terminal's slave (<c>/dev/pts/N</c>): when set, the child starts a new session
+    /// (setsid), opens it read-write as fd 0 — which makes it the controlling terminal — and
+    /// copies it to fds 1 and 2. The descriptor and path fields above and below are ignored.
+    /// </summary>
+    public string? TerminalPath { get; init; }
+
     /// <summary>A descriptor that becomes the child's fd 1; -1 to inherit the agent's.</summary>
     public int StdoutFd { get; init; } = -1;
 

@@ -18,7 +18,7 @@ namespace Hearth.Agent.Server;
 /// every output frame was queued before the pipe's end of file was recorded, so <c>exit</c> is
 /// the last frame of the stream. Lock order: this process, then the connection.
 /// </remarks>
-internal sealed class ExecProcess : IChildWatcher, IAgentStream
+internal sealed partial class ExecProcess : IChildWatcher, IAgentStream
 {
     /// <summary>
     /// Stdin bytes queued for a process that does not read them. The protocol has no flow control
@@ -36,16 +36,19 @@ internal sealed class ExecProcess : IChildWatcher, IAgentStream
     private int _stdinOffset;
     private bool _stdinCloseRequested;
     private bool _stdoutOpen = true;
-    private bool _stderrOpen = true;
+    private bool _stderrOpen;
     private WaitStatus? _status;
     private bool _ended;
 
-    private ExecProcess(Connection connection, uint stream, PipePump pump, bool hasStdin)
+    private ExecProcess(Connection connection, uint stream, PipePump pump, bool hasStdin, bool isTerminal)
     {
         _connection = connection;
         Stream = stream;
         _pump = pump;
         _hasStdin = hasStdin;
+        IsTerminal = isTerminal;
+        // A terminal has one output, the master; there is no stderr to wait for.
+        _stderrOpen = !isTerminal;
     }
 
     /// <summary>The stream id on the connection that started it.</summary>
@@ -54,7 +57,9 @@ internal sealed class ExecProcess : IChildWatcher, IAgentStream
     /// <summary>Its pid, also its process group id.</summary>
     public int Pid { get; private set; }
 
-    // The agent's ends of the pipes; -1 once closed (or, for stdin, when it is /dev/null).
+    // The agent's ends of the pipes; -1 once closed (or, for stdin, when it is /dev/null). On a
+    // terminal, StdoutFd is the master and StdinFd a dup(2) of it: two numbers for one open
+    // file, so the pump closes each once without ever closing a number twice.
     // The pump's alone after PipePump.Add (see remarks on the type).
     internal int StdoutFd = -1;
     internal int StderrFd = -1;
@@ -81,7 +86,10 @@ internal sealed class ExecProcess : IChildWatcher, IAgentStream
             return null;
         }
 
-        var process = new ExecProcess(connection, stream, pump, request.Stdin == true);
+        if (request.Pty is { } size)
+            return StartOnTerminal(connection, stream, request, size, program, cwd, supervisor, pump, out failure);
+
+        var process = new ExecProcess(connection, stream, pump, request.Stdin == true, isTerminal: false);
         int stdoutWrite = -1, stderrWrite = -1, stdinRead = -1;
         try
         {
@@ -248,10 +256,17 @@ internal sealed class ExecProcess : IChildWatcher, IAgentStream
         }
     }
 
-    /// <summary>Processes know no control messages beyond <c>signal</c>.</summary>
-    public bool Control(AgentMessage message) => false;
+    /// <summary>
+    /// A process on a pipe knows no control messages beyond <c>signal</c>; one on a terminal
+    /// also takes <c>resize</c> (see <see cref="Resize"/>).
+    /// </summary>
+    public bool Control(AgentMessage message) => IsTerminal && message.Op == "resize" && Resize(message);
 
-    /// <summary>The connection is gone: keep running, drop output, close stdin.</summary>
+    /// <summary>
+    /// The connection is gone: keep running, drop output, close stdin. A terminal's process is
+    /// hung up instead (SIGHUP to its group, as when a terminal's line drops): nobody can type
+    /// into it or read it any more, and a shell would otherwise wait for input forever.
+    /// </summary>
     public void OnConnectionLost()
     {
         lock (_gate)
@@ -261,6 +276,7 @@ internal sealed class ExecProcess : IChildWatcher, IAgentStream
             _stdinCloseRequested = true;
         }
 
+        if (IsTerminal) Signal(Libc.SIGHUP);
         _pump.Wake();
     }
 

@@ -6,8 +6,8 @@ namespace Hearth.Agent.Server;
 
 /// <summary>
 /// One thread that moves the bytes of every spawned process: it polls (poll(2)) the agent's
-/// ends of their pipes, reads stdout and stderr in chunks of at most <see cref="ChunkSize"/>,
-/// and writes queued stdin. One thread for all processes keeps PID 1 small however many run;
+/// ends of their pipes (or terminal masters), reads stdout and stderr in chunks of at most
+/// <see cref="ChunkSize"/>, and writes queued stdin. One thread for all processes keeps PID 1 small however many run;
 /// every pipe end it touches is non-blocking, so one process never holds up another.
 /// </summary>
 /// <remarks>
@@ -124,6 +124,7 @@ internal sealed unsafe class PipePump
             Watch(_wakeFd, Libc.POLLIN, null!, default);
             foreach (var process in _processes)
             {
+                ApplyResize(process);
                 var held = process.IsOutputHeld;
                 if (process.StdoutFd >= 0 && !held)
                     Watch(process.StdoutFd, Libc.POLLIN, process, PipeRole.Stdout);
@@ -230,12 +231,22 @@ internal sealed unsafe class PipePump
         process.OnOutputEnd(kind);
     }
 
+    /// <summary>Sets a terminal's size if a <c>resize</c> is pending (a master number is the pump's to use).</summary>
+    private static void ApplyResize(ExecProcess process)
+    {
+        if (process.TakeResize() is not { } size) return;
+        var master = process.StdoutFd >= 0 ? process.StdoutFd : process.StdinFd;
+        if (master >= 0) Pty.SetSize(master, size.Cols, size.Rows);
+    }
+
     private static void PumpStdin(ExecProcess process, short events)
     {
         if ((events & (Libc.POLLERR | Libc.POLLHUP | Libc.POLLNVAL)) == 0)
         {
             process.NextStdin(out var chunk);
             if (chunk.IsEmpty) return;
+            // A resize that came before these bytes takes effect before they are typed.
+            ApplyResize(process);
             nint written;
             fixed (byte* start = chunk.Span)
                 written = Libc.Write(process.StdinFd, start, (nuint)chunk.Length);

@@ -33,6 +33,9 @@ internal static class SpawnRequest
             else if (value.Contains('\0')) problems.Add($"env {name} contains a NUL character");
         }
 
+        if (request.Pty is { IsValid: false })
+            problems.Add($"pty cols and rows must each be from 1 to {AgentPtySize.Max}");
+
         if (request.Cwd is { } cwd && (!cwd.StartsWith('/') || cwd.Contains('\0')))
             problems.Add("cwd must be an absolute path");
 

@@ -37,6 +37,13 @@ public sealed record AgentMessage
     /// <summary><c>spawn</c>: true to keep stdin open for <see cref="FrameKind.Stdin"/> frames; otherwise /dev/null.</summary>
     public bool? Stdin { get; init; }
 
+    /// <summary>
+    /// <c>spawn</c>: run the process on a new pseudo-terminal of this size, as the leader of a
+    /// new session with the terminal as its controlling terminal; its output (stdout and stderr
+    /// alike) comes as stdout frames and stdin frames are typed into the terminal.
+    /// </summary>
+    public AgentPtySize? Pty { get; init; }
+
     /// <summary><c>signal</c>: the signal number for the process group; <c>exit</c>: the signal that ended the process.</summary>
     public int? Signal { get; init; }
 

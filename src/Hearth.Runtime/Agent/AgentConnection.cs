@@ -53,15 +53,23 @@ internal sealed class AgentConnection : IAsyncDisposable
     }
 
     /// <summary>Starts a process in the workspace; its output arrives on <see cref="AgentProcess.Output"/>.</summary>
-    public async Task<AgentProcess> SpawnAsync(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? env, string? cwd,
-        bool stdin, CancellationToken cancellationToken = default)
+    public Task<AgentProcess> SpawnAsync(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? env, string? cwd,
+        bool stdin, CancellationToken cancellationToken = default) =>
+        SpawnAsync(new AgentMessage { Op = "spawn", Argv = argv, Env = env, Cwd = cwd, Stdin = stdin }, cancellationToken);
+
+    /// <summary>Starts a process on a new pseudo-terminal of <paramref name="size"/>; its output (one stream) arrives as stdout.</summary>
+    public Task<AgentProcess> SpawnTerminalAsync(IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? env, string? cwd,
+        AgentPtySize size, CancellationToken cancellationToken = default) =>
+        SpawnAsync(new AgentMessage { Op = "spawn", Argv = argv, Env = env, Cwd = cwd, Pty = size }, cancellationToken);
+
+    private async Task<AgentProcess> SpawnAsync(AgentMessage spawn, CancellationToken cancellationToken)
     {
         var id = NextStream();
         var process = new AgentProcess(this, id);
         streams[id] = process;
         try
         {
-            await SendControlAsync(id, new AgentMessage { Op = "spawn", Argv = argv, Env = env, Cwd = cwd, Stdin = stdin }, cancellationToken);
+            await SendControlAsync(id, spawn, cancellationToken);
             await process.Started.WaitAsync(cancellationToken);
             return process;
         }

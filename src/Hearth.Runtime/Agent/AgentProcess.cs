@@ -40,6 +40,14 @@ internal sealed class AgentProcess : IAgentStreamSink
     public Task SignalAsync(int signal, CancellationToken cancellationToken = default) =>
         connection.SendControlAsync(Stream, new AgentMessage { Op = "signal", Signal = signal }, cancellationToken);
 
+    /// <summary>Resizes the pseudo-terminal of a process started with <c>SpawnTerminalAsync</c>.</summary>
+    public Task ResizeAsync(AgentPtySize size, CancellationToken cancellationToken = default) =>
+        connection.SendControlAsync(Stream, new AgentMessage
+        {
+            Op = "resize",
+            Args = System.Text.Json.JsonSerializer.SerializeToElement(size, AgentTerminalsJsonContext.Default.AgentPtySize),
+        }, cancellationToken);
+
     private async Task SendChunksAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
     {
         for (var offset = 0; offset < bytes.Length; offset += FrameCodec.MaxPayload)

@@ -7,8 +7,9 @@ using Hearth.Server.Workspaces;
 namespace Hearth.Server.RuntimeApi;
 
 /// <summary>
-/// The runtime gateway's door: <c>Authorization: Bearer</c> with a gateway token (signed, one
-/// workspace, one hour, current generation) or the workspace's raw token. The token names the
+/// The runtime gateway's door: <c>Authorization: Bearer</c> (or, on <c>/ws</c> only,
+/// <c>?token=</c>) with a gateway token (signed, one workspace, one hour, current generation) or
+/// the workspace's raw token. The token names the
 /// workspace; the URL never does (as on workspace.oblien.com).
 /// </summary>
 internal sealed class GatewayAuthMiddleware(RequestDelegate next, RuntimeTokens tokens, WorkspaceRepository repository)
@@ -26,12 +27,17 @@ internal sealed class GatewayAuthMiddleware(RequestDelegate next, RuntimeTokens 
             return;
         }
         var header = context.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        string token;
+        if (header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            token = header["Bearer ".Length..].Trim();
+        // A browser cannot set headers on a WebSocket, so the SDK puts the token in /ws's URL.
+        else if (context.Request.Path.Equals("/ws", StringComparison.Ordinal) && context.Request.Query["token"].ToString() is { Length: > 0 } query)
+            token = query;
+        else
         {
-            await ErrorEnvelopeMiddleware.WriteAsync(context, 401, ErrorCodes.Unauthorized, "missing bearer token: Authorization: Bearer <runtime token>");
+            await ErrorEnvelopeMiddleware.WriteAsync(context, 401, ErrorCodes.Unauthorized, "missing bearer token: Authorization: Bearer <runtime token> (or /ws?token=)");
             return;
         }
-        var token = header["Bearer ".Length..].Trim();
         WorkspaceRecord? workspace;
         if (tokens.Validate(token) is var (id, generation))
         {

@@ -66,10 +66,11 @@ public sealed class AgentClient : IAsyncDisposable
 
     /// <summary>Sends <c>spawn</c> on a new stream and waits for <c>spawned</c> or <c>error</c>.</summary>
     public async Task<RemoteProcess> SpawnAsync(
-        IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? env = null, string? cwd = null, bool stdin = false)
+        IReadOnlyList<string> argv, IReadOnlyDictionary<string, string>? env = null, string? cwd = null, bool stdin = false,
+        AgentPtySize? pty = null)
     {
         var process = Open(NextStream());
-        await SendControlAsync(process.Stream, new AgentMessage { Op = "spawn", Argv = argv, Env = env, Cwd = cwd, Stdin = stdin });
+        await SendControlAsync(process.Stream, new AgentMessage { Op = "spawn", Argv = argv, Env = env, Cwd = cwd, Stdin = stdin, Pty = pty });
         await process.Started.Within();
         return process;
     }
