@@ -23,9 +23,9 @@ packages=(
   libc6-dev
 )
 
-# The official oblien SDK's compatibility tests (tests/compat) need Node.js 20.10+ (a global
-# WebSocket for rt.ws(), behind --experimental-websocket before Node 22) and npm; a
-# machine that already has them (from any source) keeps its own.
+# The official oblien SDK's compatibility tests (tests/compat) need Node.js (18+; where Node
+# has no global WebSocket, the preload uses the `ws` package) and npm; a machine that already
+# has them (from any source) keeps its own.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 

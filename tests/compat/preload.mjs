@@ -25,7 +25,9 @@ globalThis.fetch = (input, init) => {
 };
 
 // The runtime's WebSocket (rt.ws()) dials wss://workspace.oblien.com/ws?token=...: the same
-// rewrite, in ws:// form, for a global WebSocket (Node 22, or Node 20 with --experimental-websocket).
+// rewrite, in ws:// form, for the global WebSocket (Node 22, or Node 20 with
+// --experimental-websocket); on a Node without one (Debian's Node 18), the `ws` package plays it.
+if (!globalThis.WebSocket) globalThis.WebSocket = (await import('ws')).WebSocket;
 const OriginalWebSocket = globalThis.WebSocket;
 if (OriginalWebSocket) {
   const socketTargets = targets.map(([from, to]) => [from.replace(/^http/, 'ws'), to.replace(/\/$/, '').replace(/^http/, 'ws')]);
