@@ -81,6 +81,29 @@ public sealed class CliExecTests(HearthdFixture fixture) : IClassFixture<Hearthd
         Assert.Equal("", run.Stdout);
     }
 
+    [Fact]
+    public async Task Shell_is_a_real_terminal_over_the_websocket_and_exits_with_the_shells_code()
+    {
+        var id = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+
+        // script(1) gives the CLI a terminal of its own (raw mode, a window size); its stdin is typed in.
+        var typed = "tty; stty size; echo hello-$((6*7)); exit 5\n";
+        var run = await Command.RunAsync("/bin/sh", ["-c",
+            $"printf '{typed}' | script -qec 'stty cols 100 rows 30; {Hearth()} shell {id}' /dev/null"],
+            Bounded.Create).Within(Bounded.Create);
+
+        Assert.True(run.ExitCode == 5, run.ToString());
+        Assert.Contains("hello-42", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("/dev/pts/", run.Stdout, StringComparison.Ordinal);
+        Assert.Contains("30 100", run.Stdout, StringComparison.Ordinal);
+        // The CLI closes the terminal it opened.
+        var token = (await Hearthd.PostAsync($"/workspace/{id}/runtime-api-access/enable")).Json.GetProperty("token").GetString();
+        using var gateway = new HttpClient();
+        gateway.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        var terminals = JsonDocument.Parse(await gateway.GetStringAsync(Hearthd.RuntimeUrl + "/terminals")).RootElement.GetProperty("terminals");
+        Assert.Equal(0, terminals.GetArrayLength());
+    }
+
     /// <summary>The published CLI with this instance's connection, for a shell command line.</summary>
     private string Hearth() =>
         $"{RepositoryPaths.HearthCli} --url {Hearthd.ApiUrl} --credentials {Path.Combine(Hearthd.DataDir, "admin-credentials.json")}";
