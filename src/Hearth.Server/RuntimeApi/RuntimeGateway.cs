@@ -2,6 +2,7 @@ using Hearth.Server.Api;
 using Hearth.Server.Hosting;
 using Hearth.Server.Options;
 using Hearth.Server.Persistence;
+using Hearth.Server.RuntimeApi.Files;
 using Hearth.Server.Workspaces;
 
 namespace Hearth.Server.RuntimeApi;
@@ -28,6 +29,8 @@ internal static class RuntimeGateway
         gateway.MapGet("/health", () => Reply.Json(new Hearth.Protocol.Workspaces.HealthResponse { Status = "ok", Version = typeof(RuntimeGateway).Assembly.GetName().Version?.ToString() ?? "0" }));
         gateway.MapExecEndpoints();
         gateway.MapRuntimeInfoEndpoints();
+        gateway.MapFileEndpoints();
+        gateway.MapTransferEndpoints();
         return gateway;
     }
 }
