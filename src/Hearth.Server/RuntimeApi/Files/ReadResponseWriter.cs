@@ -16,7 +16,7 @@ internal sealed class ReadResponseWriter(IBufferWriter<byte> output, FsReadInfo 
 {
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly byte[] carry = new byte[2];
+    private readonly byte[] carry = new byte[3];
     private int carried;
     private long written;
 
