@@ -38,6 +38,9 @@ internal sealed unsafe class TreeLister
     private int _count;
     private bool _truncated;
 
+    /// <summary>A directory had more entries than the limit; those beyond were never read.</summary>
+    private bool _cut;
+
     public TreeLister(FsListArgs args, WorkspacePath top, Stream data, CancellationToken cancellation)
     {
         _args = args;
@@ -80,7 +83,7 @@ internal sealed unsafe class TreeLister
             while (_frames.Count > 0) Pop();
         }
 
-        WriteEvent(new FsListEvent { Event = "done", Count = _count, Truncated = _truncated });
+        WriteEvent(new FsListEvent { Event = "done", Count = _count, Truncated = _truncated || _cut });
         _data.Flush();
     }
 
@@ -274,7 +277,7 @@ internal sealed unsafe class TreeLister
         {
             if (entries.Count >= _limit)
             {
-                _truncated = true;
+                _cut = true;
                 break;
             }
 

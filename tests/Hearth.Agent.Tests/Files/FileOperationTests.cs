@@ -194,6 +194,21 @@ public sealed class FileOperationTests(IdleAgentFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task List_stops_at_the_limit_and_says_it_was_truncated()
+    {
+        await using var client = await fixture.Container.ConnectAsync();
+        var fs = new FileOps(client);
+        await fs.ShAsync("rm -rf /tmp/many && mkdir -p /tmp/many && cd /tmp/many && for i in 1 2 3 4 5 6 7 8 9 10; do touch f$i; done");
+
+        var listed = (await fs.RunAsync("fs.list", new { path = "/tmp/many", limit = 4 })).Succeeds();
+        var lines = listed.Text.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement).ToList();
+
+        Assert.Equal(6, lines.Count);
+        Assert.Equal(4, lines[^1].GetProperty("count").GetInt32());
+        Assert.True(lines[^1].GetProperty("truncated").GetBoolean());
+    }
+
+    [Fact]
     public async Task Archive_and_extract_round_trip_a_tree_with_a_symlink_and_an_empty_file()
     {
         await using var client = await fixture.Container.ConnectAsync();

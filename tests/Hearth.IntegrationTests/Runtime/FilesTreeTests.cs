@@ -115,6 +115,25 @@ public sealed class FilesTreeTests(WorkspaceFixture fixture) : IClassFixture<Wor
     }
 
     [Fact]
+    public async Task Listings_stop_at_50000_entries_and_say_so()
+    {
+        await Runtime.ShAsync("rm -rf /many && mkdir /many && cd /many && seq 1 50003 | sed 's/^/f/' | xargs touch");
+
+        var list = (await Runtime.GetAsync("/files?path=/many&light=true")).EnsureStatus(HttpStatusCode.OK).Json;
+        using var response = await Runtime.Http.GetAsync("/files/stream?path=/many&light=true").Within();
+        var lines = (await response.Content.ReadAsStringAsync().Within()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        await Runtime.ShAsync("rm -rf /many");
+
+        Assert.Equal(50_000, list.GetProperty("count").GetInt32());
+        Assert.Equal(50_000, list.GetProperty("entries").GetArrayLength());
+        Assert.True(list.GetProperty("truncated").GetBoolean());
+        Assert.Equal(50_002, lines.Length);
+        var done = JsonDocument.Parse(lines[^1]).RootElement;
+        Assert.Equal(50_000, done.GetProperty("count").GetInt32());
+        Assert.True(done.GetProperty("truncated").GetBoolean());
+    }
+
+    [Fact]
     public async Task Listing_a_missing_or_non_directory_path_is_an_error_before_anything_streams()
     {
         var missing = await Runtime.GetAsync("/files/stream?path=/nowhere");

@@ -10,7 +10,8 @@ namespace Hearth.Server.RuntimeApi.Files;
 /// The body of <c>POST|PUT /files/write</c>: <c>path</c>, <c>content</c>, <c>create_dirs</c>,
 /// <c>append</c>, <c>mode</c> and <c>encoding</c>. The body is read once into one array and
 /// <c>content</c> is taken from it without a string in between (a slice of it when the JSON
-/// has no escapes, decoded in place for base64), so a 64 MiB file costs about 64 MiB here.
+/// has no escapes, unescaped and base64-decoded in place otherwise), so a 64 MiB file costs
+/// about 64 MiB here.
 /// </summary>
 internal sealed record FileWriteBody(string Path, ReadOnlyMemory<byte> Content, bool Append, bool? CreateDirs, int? Mode)
 {
@@ -63,9 +64,9 @@ internal sealed record FileWriteBody(string Path, ReadOnlyMemory<byte> Content, 
                     path = Text(ref reader, fields, name) is { } p ? FilePaths.Check(fields, name, p) : null;
                     break;
                 case "content" when reader.TokenType == JsonTokenType.String:
-                    content = reader.ValueIsEscaped
-                        ? Unescape(ref reader)
-                        : body.AsMemory((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
+                    // The token's bytes sit in the body just after its opening quote.
+                    var raw = body.AsMemory((int)reader.TokenStartIndex + 1, reader.ValueSpan.Length);
+                    content = reader.ValueIsEscaped ? raw[..JsonUnescape.InPlace(raw.Span)] : raw;
                     break;
                 case "content":
                     fields.Add(name, "must be a string");
@@ -107,12 +108,6 @@ internal sealed record FileWriteBody(string Path, ReadOnlyMemory<byte> Content, 
 
         if (fields.Errors.Count > 0) throw ApiException.Invalid(fields.Errors);
         return new FileWriteBody(path!, content!.Value, append ?? false, createDirs, mode);
-    }
-
-    private static Memory<byte> Unescape(ref Utf8JsonReader reader)
-    {
-        var unescaped = new byte[reader.ValueSpan.Length];
-        return unescaped.AsMemory(0, reader.CopyString(unescaped));
     }
 
     private static string? Text(ref Utf8JsonReader reader, FieldReader fields, string name)
