@@ -126,12 +126,11 @@ internal static class ReadOperation
     /// <summary>Pass 2: sends the selection, never more than pass 1 announced.</summary>
     private sealed class Send(Stream data, long announced) : ISelectionSink
     {
+        private long _sent;
         private bool _overflow;
 
         /// <summary>Bytes sent; -1 when the selection grew past what was announced.</summary>
         public long Sent => _overflow ? -1 : _sent;
-
-        private long _sent;
 
         public Utf8Check Utf8 { get; } = new();
 

@@ -101,7 +101,7 @@ internal sealed unsafe class TreeLister
             if (result != 0) return; // gone since the directory was read
         }
 
-        var isDirectory = needStat ? st.IsDirectory : false;
+        var isDirectory = needStat && st.IsDirectory;
         if (isDirectory && WorkspaceRoot.IsHidden(st)) return;
         if (Ignored(relative, entry.Name, isDirectory)) return;
         var path = _top.IsRoot ? "/" + relative : _top.Value + "/" + relative;
