@@ -37,6 +37,8 @@ public sealed record FileListResponse
     public required IReadOnlyList<FileEntry> Entries { get; init; }
     /// <summary>How many entries were returned.</summary>
     public int Count { get; init; }
+    /// <summary>True when the listing stopped at the entry cap; absent otherwise.</summary>
+    public bool? Truncated { get; init; }
 }
 
 /// <summary>Response of <c>GET /files/read</c>.</summary>
@@ -46,8 +48,13 @@ public sealed record FileReadResponse
     public bool Success { get; init; } = true;
     /// <summary>The file that was read.</summary>
     public required string Path { get; init; }
-    /// <summary>The text (only the requested lines when a range was given).</summary>
+    /// <summary>
+    /// The text (only the requested lines when a range was given); base64 when
+    /// <see cref="Encoding"/> says so.
+    /// </summary>
     public required string Content { get; init; }
+    /// <summary><c>base64</c> when the bytes are not valid UTF-8; absent for text.</summary>
+    public string? Encoding { get; init; }
     /// <summary>The file's size in bytes.</summary>
     public long Size { get; init; }
     /// <summary>The number of lines in the file.</summary>
@@ -65,9 +72,14 @@ public sealed record FileWriteRequest
 {
     /// <summary>The absolute path of the file to write.</summary>
     public required string Path { get; init; }
-    /// <summary>The text to write.</summary>
+    /// <summary>The text to write (base64 when <see cref="Encoding"/> is <c>base64</c>).</summary>
     public required string Content { get; init; }
-    /// <summary>Create missing parent directories (default false).</summary>
+    /// <summary><c>base64</c> for binary content; absent or <c>utf-8</c> for text.</summary>
+    public string? Encoding { get; init; }
+    /// <summary>
+    /// Create missing parent directories. Unlike Oblien's documented default, only an explicit
+    /// false stops it: the SDK's <c>files.write</c> leaves it out.
+    /// </summary>
     public bool? CreateDirs { get; init; }
     /// <summary>Append instead of replacing (default false).</summary>
     public bool? Append { get; init; }

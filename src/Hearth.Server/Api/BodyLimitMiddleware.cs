@@ -1,5 +1,6 @@
 using Hearth.Protocol.Errors;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Metadata;
 
 namespace Hearth.Server.Api;
 
@@ -8,6 +9,8 @@ namespace Hearth.Server.Api;
 /// length is over the limit is read and thrown away before the answer: a server that answers
 /// and closes while the client is still sending makes the client see a broken pipe instead of
 /// the 413. Kestrel's own, larger limit (<see cref="KestrelLimit"/>) caps what is drained.
+/// An endpoint with <see cref="IRequestSizeLimitMetadata"/> has its own limit instead (a file
+/// write), or none (an upload streamed through).
 /// </summary>
 internal sealed class BodyLimitMiddleware(RequestDelegate next)
 {
@@ -16,16 +19,19 @@ internal sealed class BodyLimitMiddleware(RequestDelegate next)
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (context.Request.ContentLength > Limit)
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<IRequestSizeLimitMetadata>() is { } endpoint
+            ? endpoint.MaxRequestBodySize
+            : Limit;
+        if (context.Request.ContentLength > limit)
         {
             if (context.Request.ContentLength <= KestrelLimit)
                 await context.Request.Body.CopyToAsync(Stream.Null, context.RequestAborted);
-            await ErrorEnvelopeMiddleware.WriteAsync(context, 413, ErrorCodes.PayloadTooLarge, "request body is larger than 1 MiB");
+            await ErrorEnvelopeMiddleware.WriteAsync(context, 413, ErrorCodes.PayloadTooLarge, $"request body is larger than {limit / (1024 * 1024)} MiB");
             return;
         }
         // A chunked body has no declared length: Kestrel stops it at the limit while it is read.
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-            feature.MaxRequestBodySize = Limit;
+            feature.MaxRequestBodySize = limit;
         await next(context);
     }
 }

@@ -31,7 +31,7 @@ internal sealed partial class ErrorEnvelopeMiddleware(RequestDelegate next, ILog
         catch (BadHttpRequestException e)
         {
             var code = e.StatusCode == 413 ? ErrorCodes.PayloadTooLarge : "bad_request";
-            var message = e.StatusCode == 413 ? "request body is larger than 1 MiB" : e.Message;
+            var message = e.StatusCode == 413 ? "request body is larger than this endpoint accepts (1 MiB for JSON)" : e.Message;
             await WriteAsync(context, e.StatusCode, code, message);
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)

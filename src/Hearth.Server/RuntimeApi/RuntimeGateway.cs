@@ -2,6 +2,7 @@ using Hearth.Server.Api;
 using Hearth.Server.Hosting;
 using Hearth.Server.Options;
 using Hearth.Server.Persistence;
+using Hearth.Server.RuntimeApi.Files;
 using Hearth.Server.RuntimeApi.Terminals;
 using Hearth.Server.Workspaces;
 
@@ -32,6 +33,8 @@ internal static class RuntimeGateway
         gateway.MapRuntimeInfoEndpoints();
         gateway.MapTerminalEndpoints();
         gateway.MapRuntimeSocketEndpoints();
+        gateway.MapFileEndpoints();
+        gateway.MapTransferEndpoints();
         return gateway;
     }
 }

@@ -9,6 +9,14 @@ internal static class OperationTable
     private static readonly Dictionary<string, OperationHandler> Handlers = new(StringComparer.Ordinal)
     {
         ["info"] = RuntimeInfoOperation.Run,
+        ["fs.archive"] = Files.ArchiveOperation.Run,
+        ["fs.delete"] = Files.DeleteOperation.Run,
+        ["fs.extract"] = Files.ExtractOperation.Run,
+        ["fs.list"] = Files.ListOperation.Run,
+        ["fs.mkdir"] = Files.MkdirOperation.Run,
+        ["fs.read"] = Files.ReadOperation.Run,
+        ["fs.stat"] = Files.StatOperation.Run,
+        ["fs.write"] = Files.WriteOperation.Run,
     };
 
     public static OperationHandler? Find(string op) => Handlers.GetValueOrDefault(op);

@@ -1,0 +1,50 @@
+namespace Hearth.Agent.Files;
+
+/// <summary>
+/// A plain stream over a descriptor with read(2)/write(2): no buffering and no fstat probing
+/// of its own (FileStream does both), for copying operation input into files and files into
+/// the archive writer. It does not own the descriptor.
+/// </summary>
+internal sealed unsafe class FdStream(Fd fd, string path) : Stream
+{
+    public override int Read(Span<byte> buffer)
+    {
+        if (buffer.IsEmpty) return 0;
+        while (true)
+        {
+            nint n;
+            fixed (byte* p = buffer) n = FileCalls.Read(fd.Value, p, (nuint)buffer.Length);
+            if (n >= 0) return (int)n;
+            if (FileCalls.Errno != FileCalls.EINTR) throw FileErrors.Last(path);
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        while (!buffer.IsEmpty)
+        {
+            nint n;
+            fixed (byte* p = buffer) n = FileCalls.Write(fd.Value, p, (nuint)buffer.Length);
+            if (n < 0)
+            {
+                if (FileCalls.Errno == FileCalls.EINTR) continue;
+                throw FileErrors.Last(path);
+            }
+
+            buffer = buffer[(int)n..];
+        }
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
