@@ -104,6 +104,32 @@ public sealed class CliExecTests(HearthdFixture fixture) : IClassFixture<Hearthd
         Assert.Equal(0, terminals.GetArrayLength());
     }
 
+    [Fact]
+    public async Task Cp_copies_a_tree_in_and_single_files_both_ways_byte_for_byte()
+    {
+        var id = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+        var local = Path.Combine(Hearthd.DataDir, "cp-" + Guid.NewGuid().ToString("N")[..6]);
+        Directory.CreateDirectory(Path.Combine(local, "tree", "sub"));
+        var binary = Enumerable.Range(0, 70_000).Select(i => (byte)(i * 7)).ToArray();
+        await File.WriteAllBytesAsync(Path.Combine(local, "tree", "sub", "blob.bin"), binary);
+        await File.WriteAllTextAsync(Path.Combine(local, "tree", "héllo wörld.txt"), "unicode name\n");
+
+        var up = await HearthAsync(null, "cp", Path.Combine(local, "tree"), $"{id}:/app");
+        Assert.True(up.ExitCode == 0, up.ToString());
+        var listing = await HearthAsync(null, "exec", id, "--", "sh", "-c", "cd /app && find . -type f | sort && md5sum sub/blob.bin");
+        Assert.Contains("./héllo wörld.txt", listing.Stdout, StringComparison.Ordinal);
+        Assert.Contains(Convert.ToHexStringLower(System.Security.Cryptography.MD5.HashData(binary)), listing.Stdout, StringComparison.Ordinal);
+
+        var back = Path.Combine(local, "back.bin");
+        var down = await HearthAsync(null, "cp", $"{id}:/app/sub/blob.bin", back);
+        Assert.True(down.ExitCode == 0, down.ToString());
+        Assert.Equal(binary, await File.ReadAllBytesAsync(back));
+
+        var missing = await HearthAsync(null, "cp", $"{id}:/no/such/file", Path.Combine(local, "x"));
+        Assert.Equal(1, missing.ExitCode);
+        Assert.Contains("not_found", missing.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>The published CLI with this instance's connection, for a shell command line.</summary>
     private string Hearth() =>
         $"{RepositoryPaths.HearthCli} --url {Hearthd.ApiUrl} --credentials {Path.Combine(Hearthd.DataDir, "admin-credentials.json")}";
