@@ -5,7 +5,7 @@ namespace Hearth.Agent.Files;
 /// of its own (FileStream does both), for copying operation input into files and files into
 /// the archive writer. It does not own the descriptor.
 /// </summary>
-internal sealed unsafe class FdStream(Fd fd, string path) : Stream
+internal sealed unsafe class FdStream(Fd fd, string path) : SequentialStream
 {
     public override int Read(Span<byte> buffer)
     {
@@ -19,7 +19,6 @@ internal sealed unsafe class FdStream(Fd fd, string path) : Stream
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
@@ -37,14 +36,7 @@ internal sealed unsafe class FdStream(Fd fd, string path) : Stream
         }
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override bool CanRead => true;
-    public override bool CanSeek => false;
     public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

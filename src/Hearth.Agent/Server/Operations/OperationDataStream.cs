@@ -4,7 +4,7 @@ namespace Hearth.Agent.Server.Operations;
 /// A write-only stream over <see cref="OperationContext.SendData"/>, buffering up to one
 /// frame so that small writes (tar headers, gzip blocks) do not each become a frame.
 /// </summary>
-internal sealed class OperationDataStream(OperationContext context) : Stream
+internal sealed class OperationDataStream(OperationContext context) : SequentialStream
 {
     private readonly byte[] _buffer = new byte[OperationContext.ChunkSize];
     private int _used;
@@ -28,7 +28,6 @@ internal sealed class OperationDataStream(OperationContext context) : Stream
         }
     }
 
-    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
     public override void Flush()
     {
@@ -44,11 +43,5 @@ internal sealed class OperationDataStream(OperationContext context) : Stream
     }
 
     public override bool CanRead => false;
-    public override bool CanSeek => false;
     public override bool CanWrite => true;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -6,7 +6,7 @@ namespace Hearth.Agent.Server.Operations;
 /// operation's thread reads them. End of file after stdin-close; an <see cref="IOException"/>
 /// once the operation is cancelled.
 /// </summary>
-internal sealed class OperationInput(CancellationToken cancellation) : Stream
+internal sealed class OperationInput(CancellationToken cancellation) : SequentialStream
 {
     private const int Limit = 4 * 1024 * 1024;
 
@@ -66,15 +66,7 @@ internal sealed class OperationInput(CancellationToken cancellation) : Stream
         }
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override bool CanRead => true;
-    public override bool CanSeek => false;
     public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
