@@ -145,18 +145,7 @@ public sealed class FilesTransferTests(WorkspaceFixture fixture, ITestOutputHelp
     [Fact]
     public async Task The_official_sdk_writes_reads_lists_and_transfers_through_the_preload()
     {
-        var compat = Path.Combine(RepositoryPaths.Root, "tests", "compat");
-        var install = await Command.RunAsync("npm", ["ci", "--prefix", compat, "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5));
-        Assert.True(install.ExitCode == 0, install.ToString());
-        var hearthd = fixture.Hearthd;
-
-        var run = await Command.RunAsync("/usr/bin/env",
-            [$"HEARTH_URL={hearthd.ApiUrl}", $"HEARTH_RUNTIME_URL={hearthd.RuntimeUrl}", $"HEARTH_CLIENT_ID={hearthd.ClientId}",
-             $"HEARTH_CLIENT_SECRET={hearthd.ClientSecret}", "node", "--import", Path.Combine(compat, "preload.mjs"),
-             Path.Combine(compat, "runtime-files.mjs")], TimeSpan.FromMinutes(2));
-
-        Assert.True(run.ExitCode == 0, $"{run}\n--- hearthd log ---\n{hearthd.ReadLog()}");
-        Assert.Contains("compat: all runtime files calls passed", run.Stdout, StringComparison.Ordinal);
+        await OfficialSdk.RunAsync(fixture.Hearthd, "runtime-files.mjs", "compat: all runtime files calls passed");
     }
 
     private async Task<byte[]> DownloadAsync(string json)

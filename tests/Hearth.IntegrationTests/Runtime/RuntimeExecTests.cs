@@ -144,17 +144,7 @@ public sealed class RuntimeExecTests(HearthdFixture fixture) : IClassFixture<Hea
     [Fact]
     public async Task The_official_sdk_runs_exec_through_the_preload()
     {
-        var compat = Path.Combine(RepositoryPaths.Root, "tests", "compat");
-        var install = await Command.RunAsync("npm", ["ci", "--prefix", compat, "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5));
-        Assert.True(install.ExitCode == 0, install.ToString());
-
-        var run = await Command.RunAsync("/usr/bin/env",
-            [$"HEARTH_URL={Hearthd.ApiUrl}", $"HEARTH_RUNTIME_URL={Hearthd.RuntimeUrl}", $"HEARTH_CLIENT_ID={Hearthd.ClientId}",
-             $"HEARTH_CLIENT_SECRET={Hearthd.ClientSecret}", "node", "--import", Path.Combine(compat, "preload.mjs"),
-             Path.Combine(compat, "runtime-exec.mjs")], TimeSpan.FromMinutes(2));
-
-        Assert.True(run.ExitCode == 0, $"{run}\n--- hearthd log ---\n{Hearthd.ReadLog()}");
-        Assert.Contains("compat: all runtime exec calls passed", run.Stdout, StringComparison.Ordinal);
+        await OfficialSdk.RunAsync(Hearthd, "runtime-exec.mjs", "compat: all runtime exec calls passed");
     }
 
     private async Task<(string Id, string Token)> EnabledWorkspaceAsync()
