@@ -4,17 +4,20 @@
 #   create  create -> running, delete and the other lifecycle ops against bare crun of the same
 #           rootfs, plus a breakdown of where a create's time goes;
 #   exec    `true` through the runtime gateway (POST /exec, sync and streamed) against crun exec
-#           in the same container.
-#   (TODO(files): file write+read, 4 KiB and 64 MiB, once the runtime API has files.)
+#           in the same container;
+#   files   a 4 KiB and a 64 MiB file written and read back through the runtime gateway
+#           (/files/write, /files/read; 64 MiB also /files/transfer/upload and /download)
+#           against the same bytes through crun exec (cat > FILE, cat FILE) in the same container.
 # Publishes hearthd (into artifacts/bench/hearth-bin) if it is missing or older than src/,
 # builds the bench, runs it and prints the figures as markdown on stdout (progress on stderr;
 # the report is also kept in artifacts/bench/last-run.md).
-# Needs root. Usage: bench/run.sh [create] [exec] [options]; options go to the bench:
+# Needs root. Usage: bench/run.sh [create] [exec] [files] [options]; options go to the bench:
 #   create: --sequential N, --concurrent N, --lifecycle N, --breakdown N, --warmup N,
 #           --warmup-max N, --paced N;
 #   exec:   --exec-sequential N, --exec-warmup N, --exec-warmup-max N, --exec-clients N,
 #           --exec-per-client N;
-#   both:   --images-dir DIR, --report FILE.
+#   files:  --files-small N, --files-large N, --files-warmup N, --files-warmup-max N;
+#   all:    --images-dir DIR, --report FILE.
 set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

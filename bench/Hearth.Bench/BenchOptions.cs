@@ -40,6 +40,18 @@ internal sealed record BenchOptions
     public int ExecClients { get; init; } = 16;
     public int ExecPerClient { get; init; } = 50;
 
+    /// <summary>Sequential 4 KiB writes and reads of each files series (Hearth write, read; crun write, read, durable write).</summary>
+    public int FilesSmall { get; init; } = 200;
+    /// <summary>Runs of each 64 MiB series (Hearth write, read, upload, download; crun write, read, durable write).</summary>
+    public int FilesLarge { get; init; } = 5;
+    /// <summary>
+    /// Untimed 4 KiB writes and reads through Hearth per warm-up batch; batches go on until
+    /// hearthd's JIT thread is (nearly) idle for two in a row, up to <see cref="FilesWarmupMax"/>
+    /// (Scenarios/FilesScenario.WarmUpAsync).
+    /// </summary>
+    public int FilesWarmup { get; init; } = 30;
+    public int FilesWarmupMax { get; init; } = 600;
+
     /// <summary>The image cache of the bench's hearthd (busybox is built into it once).</summary>
     public string ImagesDir { get; init; } = Path.Combine(RepositoryPaths.Root, "artifacts", "bench-images");
     /// <summary>Also write the report (markdown) here.</summary>
@@ -51,15 +63,17 @@ internal sealed record BenchOptions
     {
         ["create"] = BenchScenario.Create,
         ["exec"] = BenchScenario.Exec,
+        ["files"] = BenchScenario.Files,
     };
 
     public const string Usage = """
-        usage: hearth-bench [create] [exec] [options]     (no scenario named: all of them)
+        usage: hearth-bench [create] [exec] [files] [options]     (no scenario named: all of them)
           create: [--sequential N] [--concurrent N] [--lifecycle N] [--breakdown N]
                   [--warmup N] [--warmup-max N] [--paced N]
           exec:   [--exec-sequential N] [--exec-warmup N] [--exec-warmup-max N]
                   [--exec-clients N] [--exec-per-client N]
-          both:   [--images-dir DIR] [--report FILE]
+          files:  [--files-small N] [--files-large N] [--files-warmup N] [--files-warmup-max N]
+          all:    [--images-dir DIR] [--report FILE]
         Must run as root, after scripts/publish.sh (bench/run.sh does both).
         """;
 
@@ -90,6 +104,10 @@ internal sealed record BenchOptions
                 "--exec-warmup-max" => options with { ExecWarmupMax = Count() },
                 "--exec-clients" => options with { ExecClients = Count() },
                 "--exec-per-client" => options with { ExecPerClient = Count() },
+                "--files-small" => options with { FilesSmall = Count() },
+                "--files-large" => options with { FilesLarge = Count() },
+                "--files-warmup" => options with { FilesWarmup = Count() },
+                "--files-warmup-max" => options with { FilesWarmupMax = Count() },
                 "--images-dir" => options with { ImagesDir = Path.GetFullPath(Value()) },
                 "--report" => options with { ReportPath = Path.GetFullPath(Value()) },
                 _ => throw new BenchException($"unknown argument {args[i]}\n{Usage}"),
@@ -101,6 +119,7 @@ internal sealed record BenchOptions
             LifecycleRuns = Math.Min(options.LifecycleRuns, options.Sequential),
             WarmupMax = Math.Max(options.WarmupMax, options.Warmup),
             ExecWarmupMax = Math.Max(options.ExecWarmupMax, options.ExecWarmup),
+            FilesWarmupMax = Math.Max(options.FilesWarmupMax, options.FilesWarmup),
         };
     }
 }

@@ -35,7 +35,8 @@ internal static class BenchRun
                 sections.Add(await RunCreateAsync(hearthd, scratch, options, progress, cancellationToken));
             if (options.Scenarios.Contains(BenchScenario.Exec))
                 sections.Add(await RunExecAsync(hearthd, options, progress, cancellationToken));
-            // TODO(files): the "file write+read 4 KiB and 64 MiB" scenario goes here (BenchScenario).
+            if (options.Scenarios.Contains(BenchScenario.Files))
+                sections.Add(await RunFilesAsync(hearthd, options, progress, cancellationToken));
 
             var report = Report.Render(machine, await MachineInfo.LoadAverageAsync(cancellationToken), sections);
             Console.WriteLine(report);
@@ -111,5 +112,20 @@ internal static class BenchRun
         await exec.WarmUpAsync(cancellationToken);
         await exec.RunAsync(cancellationToken);
         return ExecReport.Render(options, exec);
+    }
+
+    /// <summary>
+    /// Files: one workspace, 4 KiB and 64 MiB written and read back through the runtime gateway
+    /// against <c>crun exec</c> with <c>cat</c>; every path's bytes are compared before timing.
+    /// </summary>
+    private static async Task<string> RunFilesAsync(HearthdInstance hearthd, BenchOptions options, TextWriter progress, CancellationToken cancellationToken)
+    {
+        await using var files = new FilesScenario(hearthd, options, progress);
+        await files.PrepareAsync(cancellationToken);
+        await files.VerifyAsync(cancellationToken);
+        progress.WriteLine($"bench: files, {options.FilesWarmup} to {options.FilesWarmupMax} warm-up 4 KiB writes and reads, until hearthd's JIT is idle");
+        await files.WarmUpAsync(cancellationToken);
+        await files.RunAsync(cancellationToken);
+        return FilesReport.Render(options, files);
     }
 }

@@ -12,7 +12,10 @@ internal enum BenchScenario
     /// <summary>The runtime gateway's <c>POST /exec</c> of <c>true</c> against <c>crun exec</c> (Scenarios/ExecScenario).</summary>
     Exec,
 
-    // TODO(files): "files" — write then read 4 KiB and 64 MiB through the runtime gateway's files
-    // API against the same through crun exec (cat), once the files API exists. Add it here, in
-    // BenchOptions.ScenarioNames, in BenchRun.RunAsync and in bench/README.md.
+    /// <summary>
+    /// A 4 KiB and a 64 MiB file written and read back through the runtime gateway's files API
+    /// (and the 64 MiB one through its tar.gz transfers) against the same bytes through
+    /// <c>crun exec</c> and <c>cat</c> (Scenarios/FilesScenario).
+    /// </summary>
+    Files,
 }
