@@ -7,6 +7,7 @@ using Hearth.Server.Hosting;
 using Hearth.Server.Options;
 using Hearth.Server.Persistence;
 using Hearth.Server.RuntimeApi;
+using Hearth.Server.RuntimeApi.Watchers;
 using Hearth.Server.Workspaces;
 
 HearthOptions options;
@@ -51,6 +52,7 @@ services.AddSingleton(sp => new RuntimeTokens(options.DataDir, sp.GetRequiredSer
 services.AddSingleton<AgentPool>();
 services.AddSingleton<ExecTasks>();
 services.AddSingleton<WorkspaceEvents>();
+services.AddSingleton<WatcherRegistry>();
 services.AddHostedService<StartupReconciler>();
 services.AddHostedService<WorkspaceMonitor>();
 services.AddHostedService<ImagePrebuilder>();

@@ -2,6 +2,8 @@ using Hearth.Server.Api;
 using Hearth.Server.Hosting;
 using Hearth.Server.Options;
 using Hearth.Server.Persistence;
+using Hearth.Server.RuntimeApi.Search;
+using Hearth.Server.RuntimeApi.Watchers;
 using Hearth.Server.Workspaces;
 
 namespace Hearth.Server.RuntimeApi;
@@ -18,7 +20,8 @@ internal static class RuntimeGateway
         var builder = ListenerHost.Create(options, "runtime_listen", options.RuntimeListen);
         // hearthd stops the gateway after the control plane; open SSE streams must not hold that up.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        foreach (var type in new[] { typeof(RuntimeTokens), typeof(WorkspaceRepository), typeof(WorkspaceService), typeof(ExecTasks), typeof(AgentPool), typeof(WorkspaceEvents) })
+        foreach (var type in new[] { typeof(RuntimeTokens), typeof(WorkspaceRepository), typeof(WorkspaceService), typeof(ExecTasks), typeof(AgentPool), typeof(WorkspaceEvents),
+                     typeof(WatcherRegistry) })
             builder.Services.AddSingleton(type, shared.GetRequiredService(type));
 
         var gateway = builder.Build();
@@ -28,6 +31,8 @@ internal static class RuntimeGateway
         gateway.MapGet("/health", () => Reply.Json(new Hearth.Protocol.Workspaces.HealthResponse { Status = "ok", Version = typeof(RuntimeGateway).Assembly.GetName().Version?.ToString() ?? "0" }));
         gateway.MapExecEndpoints();
         gateway.MapRuntimeInfoEndpoints();
+        gateway.MapSearchEndpoints();
+        gateway.MapWatcherEndpoints();
         return gateway;
     }
 }

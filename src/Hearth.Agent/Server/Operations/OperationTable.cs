@@ -9,6 +9,10 @@ internal static class OperationTable
     private static readonly Dictionary<string, OperationHandler> Handlers = new(StringComparer.Ordinal)
     {
         ["info"] = RuntimeInfoOperation.Run,
+        ["watch"] = Watch.WatchOperation.Run,
+        ["search.content"] = Search.ContentSearchOperation.Run,
+        ["search.files"] = Search.FileSearchOperation.Run,
+        ["search.status"] = Search.SearchStatusOperation.Run,
     };
 
     public static OperationHandler? Find(string op) => Handlers.GetValueOrDefault(op);
