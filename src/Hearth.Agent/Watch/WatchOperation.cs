@@ -34,10 +34,14 @@ internal static unsafe class WatchOperation
         using var root = WorkspaceDirectory.Open(args.Path);
         using var inotify = Inotify.Create();
         var excludes = new WatchExcludes(args.Excludes ?? []);
-        var tree = new WatchedTree(inotify, excludes, max);
+        var tree = new WatchedTree(inotify, excludes, max, rootIsSlash: root.Path == "/");
         tree.Add(root.Fd, "", found: null, cancellation);
         if (tree.Count == 0)
             throw new OperationException("unavailable", tree.Limit ?? $"cannot watch {root.Path}");
+        // An open descriptor would keep the root's dentry alive, and with it hold back the
+        // IN_DELETE_SELF that tells the watch its root is gone (d_delete(9) only unlinks an
+        // unused dentry): new directories are opened by path from / instead (WatchNew).
+        root.Dispose();
 
         context.SendEvent(new WatchEvent { Type = "ready", Root = root.Path, Dirs = tree.Count }, AgentWatchSearchJsonContext.Default.WatchEvent);
         var loop = new Loop(context, root, inotify, tree, excludes);
@@ -158,13 +162,17 @@ internal static unsafe class WatchOperation
         }
 
         /// <summary>
-        /// A directory appeared: watch it and what it holds. Opened beneath the root without
-        /// following any symlink, so a path swapped for a link is simply not watched.
+        /// A directory appeared: watch it and what it holds. Opened by its path from / (inside
+        /// the workspace) without following any symlink, so a path swapped for a link is simply
+        /// not watched.
         /// </summary>
         private void WatchNew(string path, bool report)
         {
-            var fd = TreeLibc.OpenAt2(root.Fd, path, TreeLibc.O_RDONLY | TreeLibc.O_DIRECTORY | TreeLibc.O_CLOEXEC,
+            var slash = TreeLibc.OpenAt(-100, "/", TreeLibc.O_PATH | TreeLibc.O_DIRECTORY | TreeLibc.O_CLOEXEC, 0);
+            if (slash < 0) return;
+            var fd = TreeLibc.OpenAt2(slash, root.Absolute(path).TrimStart('/'), TreeLibc.O_RDONLY | TreeLibc.O_DIRECTORY | TreeLibc.O_CLOEXEC,
                 TreeLibc.RESOLVE_NO_SYMLINKS | TreeLibc.RESOLVE_NO_MAGICLINKS | TreeLibc.RESOLVE_IN_ROOT);
+            TreeLibc.Close(slash);
             if (fd < 0) return;
             try
             {

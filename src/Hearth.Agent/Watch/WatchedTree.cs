@@ -8,7 +8,7 @@ namespace Hearth.Agent.Watch;
 /// below the root. At most <c>max</c> directories, and no more than the kernel allows
 /// (fs.inotify.max_user_watches); past either, <see cref="Limit"/> says what was left out.
 /// </summary>
-internal sealed class WatchedTree(Inotify inotify, WatchExcludes excludes, int max) : ITreeVisitor
+internal sealed class WatchedTree(Inotify inotify, WatchExcludes excludes, int max, bool rootIsSlash) : ITreeVisitor
 {
     private readonly Dictionary<int, string> _paths = [];
     private string _start = "";
@@ -63,6 +63,7 @@ internal sealed class WatchedTree(Inotify inotify, WatchExcludes excludes, int m
     public bool Descend(string relativePath, string name)
     {
         if (excludes.Matches(relativePath, name)) return false;
+        if (rootIsSlash && relativePath == name && WorkspaceDirectory.IsReserved("/" + name)) return false;
         if (_paths.Count < max) return true;
         Limit ??= $"only {max} directories are watched; changes in the others are not reported";
         return false;
