@@ -58,5 +58,5 @@ public sealed class RipgrepSearchFixture : SearchWorkspaceFixture
 /// <summary>A workspace that asks for the built-in search (HEARTH_SEARCH_ENGINE=builtin), ripgrep or not.</summary>
 public sealed class BuiltinSearchFixture : SearchWorkspaceFixture
 {
-    protected override string CreateJson => """{"image":"busybox","env":{"HEARTH_SEARCH_ENGINE":"builtin"}}""";
+    protected override string CreateJson => """{"image":"busybox","config":{"env":{"HEARTH_SEARCH_ENGINE":"builtin"}}}""";
 }
