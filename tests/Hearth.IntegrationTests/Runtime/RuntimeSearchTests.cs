@@ -88,6 +88,13 @@ public abstract class RuntimeSearchTests(SearchWorkspaceFixture fixture)
     }
 
     [Fact]
+    public async Task Ignore_files_in_the_parents_of_the_searched_directory_count_too()
+    {
+        Assert.Equal(["keep.txt"], Files(await SearchAsync("q=hello%20parent&path=/s2/sub")));
+        Assert.Equal(["keep.txt", "skip.txt"], Files(await SearchAsync("q=hello%20parent&path=/s2/sub&no_gitignore=true")));
+    }
+
+    [Fact]
     public async Task Binary_files_are_skipped()
     {
         Assert.Empty(Files(await SearchAsync("q=binary&path=/s&no_gitignore=true")));

@@ -23,6 +23,8 @@ public abstract class SearchWorkspaceFixture : HearthdFixture, IAsyncLifetime
         printf 'hello\0binary\n' > bin.dat
         i=0; while [ $i -lt 30 ]; do printf 'needle a\nneedle b\nneedle c\nneedle d\nneedle e\n' > many/f$i.txt; i=$((i+1)); done
         echo unique-marker-7f3a > /s/marker.txt
+        rm -rf /s2 && mkdir -p /s2/sub && printf 'skip.txt\n' > /s2/.gitignore
+        echo 'hello parent' > /s2/sub/skip.txt && echo 'hello parent' > /s2/sub/keep.txt
         echo target-secret-line > /data/target.txt
         ln -s /.hearth /s/bundle-link
         ln -s /data /s/data-link
