@@ -34,11 +34,14 @@ internal static class RipgrepSearch
                 if (stderr.Length < MaxStderrBytes) stderr.Write(chunk[..Math.Min(chunk.Length, MaxStderrBytes - (int)stderr.Length)]);
             }, () => hits.Capped, deadline, context.Cancellation);
         }
-        finally
+        catch
         {
-            // Cancelled, capped or late: nothing more is wanted from it.
             process.Kill();
+            throw;
         }
+        // Capped or late: nothing more is wanted from it. (After both pipes ended it is exiting
+        // on its own, and a kill would only blur its exit status.)
+        if (outcome != HelperProcess.Outcome.Ended) process.Kill();
 
         if (outcome == HelperProcess.Outcome.TimedOut)
             throw new OperationException("timeout", $"the search took longer than {args.TimeoutSeconds} s");

@@ -85,6 +85,23 @@ public sealed class WatchOperationTests(IdleAgentFixture fixture) : IClassFixtur
         Assert.True(changes >= 1 && changes <= 1 + (int)(took.TotalMilliseconds / 50) + 1, $"{changes} changes for 100 writes in {took.TotalMilliseconds:0} ms");
     }
 
+    [Fact]
+    public async Task Past_the_directory_cap_the_watch_reports_an_overflow_once()
+    {
+        await using var client = await fixture.Container.ConnectAsync();
+        await RunAsync(client, "rm -rf /tmp/w7 && mkdir -p /tmp/w7/a /tmp/w7/b /tmp/w7/c /tmp/w7/d");
+        var watch = await client.StartOperationAsync("watch", Args(new WatchArgs { Path = "/tmp/w7", MaxDirectories = 3 }));
+
+        var ready = Event(await watch.WaitForEventAsync(_ => true));
+        var overflow = Event(await watch.WaitForEventAsync(m => Event(m).Type == "overflow"));
+        await RunAsync(client, "mkdir /tmp/w7/e && echo x > /tmp/w7/top.txt");
+        await WaitForChangeAsync(watch, "/tmp/w7/top.txt", "create");
+
+        Assert.Equal(3, ready.Dirs);
+        Assert.Contains("only 3 directories are watched", overflow.Message);
+        Assert.Single(watch.EventsSoFar(), m => Event(m).Type == "overflow");
+    }
+
     [Theory]
     [InlineData("/proc", "forbidden")]
     [InlineData("/.hearth", "forbidden")]
