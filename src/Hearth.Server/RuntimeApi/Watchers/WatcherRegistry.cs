@@ -93,6 +93,10 @@ internal sealed partial class WatcherRegistry(AgentPool agents, WorkspaceService
         }
     }
 
+    /// <summary>
+    /// Logs a watcher's end, and forgets it at once if its workspace run is over already (a
+    /// deleted workspace is never looked at again); otherwise it stays listed as inactive.
+    /// </summary>
     private async Task LogEndAsync(Watcher watcher)
     {
         try
@@ -102,6 +106,7 @@ internal sealed partial class WatcherRegistry(AgentPool agents, WorkspaceService
         catch (OperationCanceledException)
         {
             LogEnded(watcher.Id, watcher.WorkspaceId, watcher.EndReason ?? "stopped");
+            if (byWorkspace.TryGetValue(watcher.WorkspaceId, out var set)) Prune(watcher.WorkspaceId, set);
         }
     }
 
