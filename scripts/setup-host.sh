@@ -18,6 +18,7 @@ packages=(
   ca-certificates
   curl            # the install script's health check and the README's first request
   jq
+  ripgrep         # content search in workspaces: hearthd ships the host's rg in the agent bundle
   gcc             # NativeAOT links hearth-agent with the system C toolchain
   binutils
   libc6-dev

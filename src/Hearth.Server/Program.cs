@@ -7,6 +7,7 @@ using Hearth.Server.Hosting;
 using Hearth.Server.Options;
 using Hearth.Server.Persistence;
 using Hearth.Server.RuntimeApi;
+using Hearth.Server.RuntimeApi.Watchers;
 using Hearth.Server.Workspaces;
 
 HearthOptions options;
@@ -53,6 +54,7 @@ services.AddSingleton<ExecTasks>();
 services.AddSingleton<WorkspaceEvents>();
 services.AddSingleton<Hearth.Server.RuntimeApi.Terminals.TerminalRegistry>();
 services.AddSingleton<Hearth.Server.RuntimeApi.Terminals.RuntimeSocketHub>();
+services.AddSingleton<WatcherRegistry>();
 services.AddHostedService<StartupReconciler>();
 services.AddHostedService<WorkspaceMonitor>();
 services.AddHostedService<ImagePrebuilder>();

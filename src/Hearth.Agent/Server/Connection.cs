@@ -56,6 +56,9 @@ internal sealed class Connection
         reader.UnsafeStart();
     }
 
+    /// <summary>The init's supervisor, for operations that start processes of their own.</summary>
+    public Supervisor Supervisor => _supervisor;
+
     /// <summary>Whether output for this connection should wait (see <see cref="FrameSender"/>).</summary>
     public bool IsCongested => _sender.IsCongested;
 

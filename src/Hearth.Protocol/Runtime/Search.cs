@@ -28,6 +28,8 @@ public sealed record ContentSearchResponse
     public int TotalFiles { get; init; }
     /// <summary>True when <c>max_results</c> cut the search short.</summary>
     public bool Capped { get; init; }
+    /// <summary>Hearth's addition: <c>ripgrep</c> or <c>builtin</c>, the engine that searched.</summary>
+    public string? Engine { get; init; }
 }
 
 /// <summary>Response of <c>GET /files/search/files</c> (file-name search).</summary>

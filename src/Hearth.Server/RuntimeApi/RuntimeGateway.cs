@@ -3,7 +3,9 @@ using Hearth.Server.Hosting;
 using Hearth.Server.Options;
 using Hearth.Server.Persistence;
 using Hearth.Server.RuntimeApi.Files;
+using Hearth.Server.RuntimeApi.Search;
 using Hearth.Server.RuntimeApi.Terminals;
+using Hearth.Server.RuntimeApi.Watchers;
 using Hearth.Server.Workspaces;
 
 namespace Hearth.Server.RuntimeApi;
@@ -20,7 +22,8 @@ internal static class RuntimeGateway
         var builder = ListenerHost.Create(options, "runtime_listen", options.RuntimeListen);
         // hearthd stops the gateway after the control plane; open SSE streams must not hold that up.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
-        foreach (var type in new[] { typeof(RuntimeTokens), typeof(WorkspaceRepository), typeof(WorkspaceService), typeof(ExecTasks), typeof(AgentPool), typeof(WorkspaceEvents), typeof(TerminalRegistry), typeof(RuntimeSocketHub) })
+        foreach (var type in new[] { typeof(RuntimeTokens), typeof(WorkspaceRepository), typeof(WorkspaceService), typeof(ExecTasks), typeof(AgentPool), typeof(WorkspaceEvents),
+                     typeof(TerminalRegistry), typeof(RuntimeSocketHub), typeof(WatcherRegistry) })
             builder.Services.AddSingleton(type, shared.GetRequiredService(type));
 
         var gateway = builder.Build();
@@ -35,6 +38,8 @@ internal static class RuntimeGateway
         gateway.MapRuntimeSocketEndpoints();
         gateway.MapFileEndpoints();
         gateway.MapTransferEndpoints();
+        gateway.MapSearchEndpoints();
+        gateway.MapWatcherEndpoints();
         return gateway;
     }
 }

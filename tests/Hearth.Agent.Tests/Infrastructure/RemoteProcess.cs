@@ -27,6 +27,25 @@ public sealed class RemoteProcess
     /// <summary>The <c>event</c> messages of an operation, in order.</summary>
     public List<AgentMessage> Events { get; } = [];
 
+    /// <summary>A copy of <see cref="Events"/>, safe while events still arrive.</summary>
+    public AgentMessage[] EventsSoFar()
+    {
+        lock (_gate) return [.. Events];
+    }
+
+    /// <summary>Waits until an event matching <paramref name="match"/> has arrived (polling) and returns it.</summary>
+    public async Task<AgentMessage> WaitForEventAsync(Func<AgentMessage, bool> match, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? Bounded.Request);
+        while (true)
+        {
+            if (EventsSoFar().FirstOrDefault(match) is { } found) return found;
+            if (Ended.IsCompleted) throw new InvalidOperationException($"stream {Stream} ended ({Ended.Result.Op} {Ended.Result.Error} {Ended.Result.Message}) before the event");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"stream {Stream}: no matching event within {timeout ?? Bounded.Request}");
+            await Task.Delay(10);
+        }
+    }
+
     public uint Stream { get; }
 
     /// <summary><c>spawned</c> or <c>error</c>: the first control message of the stream.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Hearth.Agent.Init;
 using Hearth.Protocol.Agent;
 
 
@@ -17,6 +18,7 @@ internal sealed class OperationContext
     public OperationContext(Connection connection, uint stream, AgentMessage request, CancellationToken cancellation)
     {
         _connection = connection;
+        Supervisor = connection.Supervisor;
         _request = request;
         Stream = stream;
         Cancellation = cancellation;
@@ -26,6 +28,9 @@ internal sealed class OperationContext
     public uint Stream { get; }
 
     public string Op => _request.Op;
+
+    /// <summary>Starts helper processes (ripgrep) whose exit the reaper reports.</summary>
+    public Supervisor Supervisor { get; }
 
     /// <summary>Cancelled by <c>cancel</c>, a signal, or the connection's end.</summary>
     public CancellationToken Cancellation { get; }

@@ -17,6 +17,10 @@ internal static class OperationTable
         ["fs.read"] = Files.ReadOperation.Run,
         ["fs.stat"] = Files.StatOperation.Run,
         ["fs.write"] = Files.WriteOperation.Run,
+        ["watch"] = Watch.WatchOperation.Run,
+        ["search.content"] = Search.ContentSearchOperation.Run,
+        ["search.files"] = Search.FileSearchOperation.Run,
+        ["search.status"] = Search.SearchStatusOperation.Run,
     };
 
     public static OperationHandler? Find(string op) => Handlers.GetValueOrDefault(op);
