@@ -52,7 +52,39 @@ internal sealed class AgentCall : IAgentStreamSink
     }
 
     /// <summary>A read-only stream of the data frames (events are skipped); ends at the result, throws on an error.</summary>
-    public Stream OpenData() => new AgentCallDataStream(items.Reader);
+    public Stream OpenData() => new AgentCallDataStream(items.Reader, this);
+
+    /// <summary>
+    /// The consumer is done before the call's end (its client left, it read enough): asks the
+    /// agent to stop and drains what is still on its way, so the connection's reader never
+    /// waits for a consumer that is gone. Nothing if the call has ended.
+    /// </summary>
+    public void Abandon()
+    {
+        if (result.Task.IsCompleted) return;
+        _ = DrainAsync();
+    }
+
+    private async Task DrainAsync()
+    {
+        try
+        {
+            await CancelAsync(CancellationToken.None);
+        }
+        catch (RuntimeException)
+        {
+            // The connection is gone, and the call with it.
+        }
+
+        try
+        {
+            await foreach (var _ in items.Reader.ReadAllAsync()) { }
+        }
+        catch (RuntimeException)
+        {
+            // Ended with the agent's error (cancelled) or the connection's.
+        }
+    }
 
     /// <summary>Sends input bytes (stdin frames), split into frames.</summary>
     public async Task WriteInputAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)

@@ -2,8 +2,11 @@ using System.Threading.Channels;
 
 namespace Hearth.Runtime.Agent;
 
-/// <summary>The data frames of an <see cref="AgentCall"/> as a read-only stream (to copy into an HTTP response).</summary>
-internal sealed class AgentCallDataStream(ChannelReader<AgentCallItem> items) : Stream
+/// <summary>
+/// The data frames of an <see cref="AgentCall"/> as a read-only stream (to copy into an HTTP
+/// response). Disposing it before the end abandons the call (<see cref="AgentCall.Abandon"/>).
+/// </summary>
+internal sealed class AgentCallDataStream(ChannelReader<AgentCallItem> items, AgentCall call) : Stream
 {
     private ReadOnlyMemory<byte> current;
 
@@ -25,6 +28,12 @@ internal sealed class AgentCallDataStream(ChannelReader<AgentCallItem> items) : 
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) call.Abandon();
+        base.Dispose(disposing);
+    }
 
     public override bool CanRead => true;
     public override bool CanSeek => false;

@@ -18,6 +18,7 @@ internal sealed class AgentConnection : IAsyncDisposable
     private readonly ConcurrentDictionary<uint, IAgentStreamSink> streams = new();
     private readonly CancellationTokenSource closed = new();
     private uint nextStream = 1;
+    private int disposed;
     private Task? reader;
 
     private AgentConnection(Socket socket)
@@ -160,8 +161,17 @@ internal sealed class AgentConnection : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: owners (a watcher, a streamed task) and failure paths may both dispose.
+        if (Interlocked.Exchange(ref disposed, 1) == 1) return;
         await closed.CancelAsync();
-        socket.Shutdown(SocketShutdown.Both);
+        try
+        {
+            socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already disconnected.
+        }
         await stream.DisposeAsync();
         if (reader is not null) await reader.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         closed.Dispose();

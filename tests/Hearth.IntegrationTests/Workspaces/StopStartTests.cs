@@ -51,7 +51,8 @@ public sealed class StopStartTests(HearthdFixture fixture) : IClassFixture<Heart
     public async Task Stop_of_a_paused_workspace_stops_it_and_start_brings_it_back()
     {
         var id = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
-        Assert.Equal(0, (await Hearthd.ShAsync(id, "echo kept-while-paused > /root/keep.txt && sync").Within()).ExitCode);
+        var write = await Hearthd.ShAsync(id, "echo kept-while-paused > /root/keep.txt && sync").Within();
+        Assert.True(write.ExitCode == 0, write.ToString());
         ApiAssert.Status(await Hearthd.PostAsync($"/workspace/{id}/pause").Within(), HttpStatusCode.OK);
 
         var stopped = await Hearthd.PostAsync($"/workspace/{id}/stop").Within(Bounded.Create);

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Hearth.Protocol.Agent;
 using Hearth.Protocol.Runtime;
-using Hearth.Runtime.Agent;
 using Hearth.Server.Api;
 
 namespace Hearth.Server.RuntimeApi.Search;
@@ -85,6 +84,8 @@ internal static class SearchEndpoints
         await using var cancel = limit.Token.Register(() => _ = call.CancelAsync(CancellationToken.None));
         try
         {
+            // Given up early (client gone, overrun), disposing the data stream abandons the call
+            // (cancel + drain), so the shared connection's reader never waits on a full channel.
             using var reader = new StreamReader(call.OpenData());
             while (await reader.ReadLineAsync(limit.Token) is { } line)
                 if (line.Length > 0) onLine(line);
@@ -94,25 +95,6 @@ internal static class SearchEndpoints
         catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
         {
             throw new ApiException(504, "timeout", $"the workspace's agent did not finish the search within {(timeout + AgentGrace).TotalSeconds:0} s");
-        }
-        finally
-        {
-            // Given up early (client gone, overrun): the agent still answers the cancel, and its
-            // last items must be read, or the shared connection's reader would wait on a full
-            // channel that nobody drains, stalling every call of the workspace.
-            if (!call.Result.IsCompleted) _ = DrainAsync(call);
-        }
-    }
-
-    private static async Task DrainAsync(AgentCall call)
-    {
-        try
-        {
-            await call.ResultAsync(CancellationToken.None);
-        }
-        catch (Hearth.Runtime.RuntimeException)
-        {
-            // cancelled, or the connection went: either way the call is over.
         }
     }
 }
