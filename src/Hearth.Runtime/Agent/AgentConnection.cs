@@ -29,6 +29,9 @@ internal sealed class AgentConnection : IAsyncDisposable
 
     public bool IsOpen => !closed.IsCancellationRequested;
 
+    /// <summary>Streams (processes, calls) that have not ended yet.</summary>
+    public int StreamCount => streams.Count;
+
     /// <summary>Dials the agent of the workspace whose init has host pid <paramref name="initPid"/> and says hello.</summary>
     public static async Task<AgentConnection> ConnectAsync(int initPid, CancellationToken cancellationToken = default)
     {

@@ -13,8 +13,12 @@ namespace Hearth.Server.RuntimeApi;
 /// </summary>
 internal sealed class AgentPool(WorkspaceService workspaces)
 {
+    /// <summary>Dedicated connections kept open per workspace between calls (a dial costs an openat2, a connect, a hello and two agent threads).</summary>
+    private const int IdlePerWorkspace = 4;
+
     private readonly ConcurrentDictionary<string, SemaphoreSlim> gates = new();
     private readonly ConcurrentDictionary<string, AgentConnection> connections = new();
+    private readonly ConcurrentDictionary<string, ConcurrentBag<AgentConnection>> idle = new();
 
     /// <summary>The workspace's shared connection.</summary>
     public async Task<AgentConnection> GetAsync(string workspaceId, CancellationToken cancellationToken = default)
@@ -56,6 +60,41 @@ internal sealed class AgentPool(WorkspaceService workspaces)
                 await Task.Delay(20, cancellationToken);
             }
         }
+    }
+
+    /// <summary>
+    /// A connection of the caller's own for one bulk, streamed or client-paced call: an idle one
+    /// when there is one, else a new one. Give it back with <see cref="ReturnAsync"/>.
+    /// </summary>
+    public async Task<AgentConnection> RentAsync(string workspaceId, CancellationToken cancellationToken = default)
+    {
+        if (idle.TryGetValue(workspaceId, out var bag))
+        {
+            while (bag.TryTake(out var connection))
+            {
+                if (connection.IsOpen && connection.StreamCount == 0) return connection;
+                await connection.DisposeAsync();
+            }
+        }
+        return await DialAsync(workspaceId, cancellationToken);
+    }
+
+    /// <summary>
+    /// Takes back a rented connection: kept for the next call if it is open and quiet (every
+    /// stream ended), closed otherwise — which also stops, in the agent, whatever still runs on it.
+    /// </summary>
+    public async ValueTask ReturnAsync(string workspaceId, AgentConnection connection)
+    {
+        if (connection.IsOpen && connection.StreamCount == 0 && workspaces.InitPids.ContainsKey(workspaceId))
+        {
+            var bag = idle.GetOrAdd(workspaceId, _ => []);
+            if (bag.Count < IdlePerWorkspace)
+            {
+                bag.Add(connection);
+                return;
+            }
+        }
+        await connection.DisposeAsync();
     }
 
     /// <summary>Runs a short operation on the shared connection and returns its result.</summary>

@@ -43,7 +43,7 @@ internal sealed partial class ExecTasks(AgentPool agents, ILogger<ExecTasks> log
             throw new ApiException(429, "too_many_tasks", $"at most {MaxRunning} exec tasks run at once in a workspace");
         var task = new ExecTaskState("task_" + RandomNumberGenerator.GetHexString(12, lowercase: true), argv, ttlSeconds, hasOwnConnection: subscribe);
         var events = subscribe ? task.Subscribe(replay: false) : null;
-        var own = subscribe ? await agents.DialAsync(workspaceId, cancellationToken) : null;
+        var own = subscribe ? await agents.RentAsync(workspaceId, cancellationToken) : null;
         var connection = own ?? await agents.GetAsync(workspaceId, cancellationToken);
         AgentProcess process;
         try
@@ -53,7 +53,7 @@ internal sealed partial class ExecTasks(AgentPool agents, ILogger<ExecTasks> log
         catch (Exception e)
         {
             events?.Dispose();
-            if (own is not null) await own.DisposeAsync();
+            if (own is not null) await agents.ReturnAsync(workspaceId, own);
             if (e is Hearth.Runtime.RuntimeException { Code: "spawn_failed" }) throw new ApiException(400, "spawn_failed", e.Message);
             throw;
         }
@@ -61,13 +61,25 @@ internal sealed partial class ExecTasks(AgentPool agents, ILogger<ExecTasks> log
         task.Process = process;
         task.Started(process.Pid);
         if (!keepStdin) await process.CloseStdinAsync(cancellationToken);
-        _ = PumpAsync(task, process, timeoutSeconds, own);
+        _ = PumpAsync(task, process, timeoutSeconds, own is null ? null : () => agents.ReturnAsync(workspaceId, own));
         return (task, events);
     }
 
-    private async Task PumpAsync(ExecTaskState task, AgentProcess process, int timeoutSeconds, AgentConnection? own)
+    // returnConnection gives a streamed task's own connection back to the pool once the process has ended.
+    private async Task PumpAsync(ExecTaskState task, AgentProcess process, int timeoutSeconds, Func<ValueTask>? returnConnection)
     {
-        await using var ownConnection = own;
+        try
+        {
+            await PumpOutputAsync(task, process, timeoutSeconds);
+        }
+        finally
+        {
+            if (returnConnection is not null) await returnConnection();
+        }
+    }
+
+    private async Task PumpOutputAsync(ExecTaskState task, AgentProcess process, int timeoutSeconds)
+    {
         using var timeout = new CancellationTokenSource();
         var timedOut = false;
         if (timeoutSeconds > 0)

@@ -6,15 +6,20 @@ namespace Hearth.Server.RuntimeApi.Files;
 /// <summary>
 /// An operation on a connection of its own (docs/design/agent-protocol.md, flow control): for
 /// bulk data and for callers whose pace is a remote client's, so that neither stalls the
-/// workspace's shared connection. Disposing closes the connection, which cancels the operation
-/// in the agent if it is still running (a client that went away).
+/// workspace's shared connection. Disposing gives the connection back to the pool when the
+/// operation has ended, and closes it otherwise, which cancels the operation in the agent (a
+/// client that went away).
 /// </summary>
 internal sealed class DedicatedCall : IAsyncDisposable
 {
+    private readonly AgentPool agents;
+    private readonly string workspaceId;
     private readonly AgentConnection connection;
 
-    private DedicatedCall(AgentConnection connection, AgentCall call)
+    private DedicatedCall(AgentPool agents, string workspaceId, AgentConnection connection, AgentCall call)
     {
+        this.agents = agents;
+        this.workspaceId = workspaceId;
         this.connection = connection;
         Call = call;
     }
@@ -24,10 +29,10 @@ internal sealed class DedicatedCall : IAsyncDisposable
     public static async Task<DedicatedCall> StartAsync(AgentPool agents, string workspaceId, string op, JsonElement args,
         CancellationToken cancellationToken)
     {
-        var connection = await agents.DialAsync(workspaceId, cancellationToken);
+        var connection = await agents.RentAsync(workspaceId, cancellationToken);
         try
         {
-            return new DedicatedCall(connection, await connection.StartAsync(op, args, cancellationToken));
+            return new DedicatedCall(agents, workspaceId, connection, await connection.StartAsync(op, args, cancellationToken));
         }
         catch
         {
@@ -48,5 +53,5 @@ internal sealed class DedicatedCall : IAsyncDisposable
         return false;
     }
 
-    public ValueTask DisposeAsync() => connection.DisposeAsync();
+    public ValueTask DisposeAsync() => agents.ReturnAsync(workspaceId, connection);
 }
