@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 
 namespace Hearth.Agent.Files;

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 using Hearth.Protocol.Agent;
 
@@ -30,7 +31,7 @@ internal static class ArchiveOperation
         var args = context.Args(AgentFilesJsonContext.Default.FsArchiveArgs);
         if (args.Paths is not { Count: > 0 } requested) throw new OperationException("bad_request", "paths must name at least one path");
         if (requested.Count > MaxPaths) throw new OperationException("bad_request", $"paths may name at most {MaxPaths} paths");
-        var exclude = args.ExcludePatterns is { Count: > 0 } patterns ? IgnoreRules.Parse("", patterns) : null;
+        var exclude = args.ExcludePatterns is { Count: > 0 } patterns ? IgnoreRules.Parse(patterns) : null;
         var mark = AgentMemory.Mark();
 
         // Every path must resolve before the first byte: a missing one is a 404, not a cut archive.

@@ -1,4 +1,5 @@
 using System.Formats.Tar;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 
 namespace Hearth.Agent.Files;
@@ -58,7 +59,7 @@ internal sealed unsafe class ArchiveWriter(OperationContext context, IgnoreRules
         fixed (byte* raw = entry.RawName)
             result = FileCalls.Statx(dir.Value, raw, FileCalls.AT_SYMLINK_NOFOLLOW, FileCalls.STATX_BASIC_STATS | FileCalls.STATX_MNT_ID, out st);
         if (result != 0) return null; // gone since the directory was read
-        if (exclude?.Decide(name, entry.Name, st.IsDirectory) == true) return null;
+        if (exclude?.Match(name, st.IsDirectory) == true) return null;
         var where = top + "/" + name;
 
         if (st.IsDirectory)

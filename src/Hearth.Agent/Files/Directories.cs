@@ -1,3 +1,5 @@
+using Hearth.Agent.Paths;
+
 namespace Hearth.Agent.Files;
 
 /// <summary><c>mkdir -p</c> inside the workspace, one component at a time, each resolved from the root again.</summary>

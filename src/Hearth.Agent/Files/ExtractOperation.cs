@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 using Hearth.Protocol.Agent;
 

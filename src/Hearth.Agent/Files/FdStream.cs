@@ -1,3 +1,5 @@
+using Hearth.Agent.Paths;
+
 namespace Hearth.Agent.Files;
 
 /// <summary>

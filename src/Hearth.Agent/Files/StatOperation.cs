@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 using Hearth.Protocol.Agent;
 using Hearth.Protocol.Runtime;

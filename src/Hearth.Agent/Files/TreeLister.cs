@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Hearth.Agent.Paths;
 using Hearth.Protocol.Agent;
 
 namespace Hearth.Agent.Files;
@@ -52,7 +53,7 @@ internal sealed unsafe class TreeLister
         _limit = args.Limit ?? 50_000;
         _useGitignore = args.UseGitignore ?? true;
         _json = new Utf8JsonWriter(_line, WriterOptions);
-        if (args.IgnorePatterns is { Count: > 0 } patterns) _userRules = IgnoreRules.Parse("", patterns);
+        if (args.IgnorePatterns is { Count: > 0 } patterns) _userRules = IgnoreRules.Parse(patterns);
         if (args.IncludeExt is { Count: > 0 } extensions)
             _extensions = new HashSet<string>(extensions.Select(e => e.TrimStart('.')), StringComparer.OrdinalIgnoreCase);
         _filtered = _extensions is not null || args.CodeFilesOnly || !string.IsNullOrEmpty(args.PathFilter);
@@ -140,14 +141,17 @@ internal sealed unsafe class TreeLister
 
     private bool Ignored(string relative, string name, bool isDirectory)
     {
-        if (_userRules?.Decide(relative, name, isDirectory) == true) return true;
+        if (_userRules?.Match(relative, isDirectory) == true) return true;
         if (!_useGitignore) return false;
         if (isDirectory && name == ".git") return true;
-        var ignored = false;
-        foreach (var frame in _frames)
-            if (frame.Rules?.Decide(relative, name, isDirectory) is { } decision)
-                ignored = decision;
-        return ignored;
+        // The deepest .gitignore that has a say decides; each matches paths below its directory.
+        for (var i = _frames.Count - 1; i >= 0; i--)
+        {
+            var frame = _frames[i];
+            var below = frame.Relative.Length == 0 ? relative : relative[(frame.Relative.Length + 1)..];
+            if (frame.Rules?.Match(below, isDirectory) is { } decision) return decision;
+        }
+        return false;
     }
 
     private void WriteEntry(Frame frame, DirectoryEntry entry, string path, string type, in Statx st, bool haveStat)
@@ -288,21 +292,8 @@ internal sealed unsafe class TreeLister
             entries.Sort(static (a, b) => (a.Type == FileCalls.DT_DIR) != (b.Type == FileCalls.DT_DIR)
                 ? (a.Type == FileCalls.DT_DIR ? -1 : 1)
                 : string.CompareOrdinal(a.Name, b.Name));
-        var rules = _useGitignore ? ReadGitignore(dir, relative) : null;
+        var rules = _useGitignore ? IgnoreRules.Load(dir.Value, ".gitignore") : null;
         return new Frame(dir, owned, relative, depth, entries, rules);
-    }
-
-    private static IgnoreRules? ReadGitignore(Fd dir, string relative)
-    {
-        var fd = FileCalls.OpenAt(dir.Value, ".gitignore", FileCalls.O_RDONLY | FileCalls.O_NOFOLLOW | FileCalls.O_NONBLOCK | FileCalls.O_NOCTTY | FileCalls.O_CLOEXEC, 0);
-        if (fd < 0) return null;
-        using var file = new Fd(fd);
-        if (FileCalls.Statx(fd, "", FileCalls.AT_EMPTY_PATH, FileCalls.STATX_BASIC_STATS, out var st) != 0
-            || !st.IsRegular || st.Size > IgnoreRules.MaxFileSize)
-            return null;
-        using var text = new StreamReader(new FdStream(file, ".gitignore"));
-        var rules = IgnoreRules.Parse(relative, text.ReadToEnd().Split('\n'));
-        return rules.IsEmpty ? null : rules;
     }
 
     private void Pop()

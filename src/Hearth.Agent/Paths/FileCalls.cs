@@ -1,10 +1,11 @@
 using System.Runtime.InteropServices;
 
-namespace Hearth.Agent.Files;
+namespace Hearth.Agent.Paths;
 
 /// <summary>
-/// The descriptor-relative file system calls the file operations make (open(2), openat2(2),
-/// statx(2), the *at(2) family). Each wraps one call; the man page named beside it is the
+/// The descriptor-relative file system calls the agent makes on workspace files (open(2),
+/// openat2(2), statx(2), getdents64(2), the *at(2) family): the file operations, the watchers
+/// and the searches. Each wraps one call; the man page named beside it is the
 /// contract. Open flags differ between x86_64 and aarch64 (asm-generic/fcntl.h against
 /// arch/arm64/include/uapi/asm/fcntl.h); the rest is shared.
 /// </summary>
@@ -32,6 +33,7 @@ internal static unsafe partial class FileCalls
     public const int EROFS = 30;
     public const int EMLINK = 31;
     public const int ENAMETOOLONG = 36;
+    public const int ENOSYS = 38;
     public const int ENOTEMPTY = 39;
     public const int ELOOP = 40;
     public const int EDQUOT = 122;
@@ -54,6 +56,7 @@ internal static unsafe partial class FileCalls
 
     // openat2(2) resolve flags, linux/openat2.h.
     public const ulong RESOLVE_NO_MAGICLINKS = 0x02;
+    public const ulong RESOLVE_NO_SYMLINKS = 0x04;
     public const ulong RESOLVE_BENEATH = 0x08;
     public const ulong RESOLVE_IN_ROOT = 0x10;
 

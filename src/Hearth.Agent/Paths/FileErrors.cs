@@ -1,6 +1,6 @@
 using Hearth.Agent.Server.Operations;
 
-namespace Hearth.Agent.Files;
+namespace Hearth.Agent.Paths;
 
 /// <summary>Turns an errno from a file system call into the operation error the API reports, naming the path.</summary>
 internal static class FileErrors

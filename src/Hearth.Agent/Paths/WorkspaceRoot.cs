@@ -1,6 +1,6 @@
 using Hearth.Agent.Server.Operations;
 
-namespace Hearth.Agent.Files;
+namespace Hearth.Agent.Paths;
 
 /// <summary>
 /// Where every file operation starts: the workspace's root directory as a descriptor, and the
@@ -50,6 +50,14 @@ internal static class WorkspaceRoot
     /// <summary>Resolves <paramref name="relative"/> from <paramref name="dir"/> as if it were the root (RESOLVE_IN_ROOT); -1 with errno otherwise.</summary>
     public static int OpenInRoot(Fd dir, string relative, int flags, int mode = 0) =>
         OpenAt2(dir.Value, relative, flags, mode, Resolve);
+
+    /// <summary>
+    /// Resolves <paramref name="path"/> as given (not cleaned; relative paths start at the root)
+    /// inside the workspace, with <paramref name="extraResolve"/> on top of the usual rules
+    /// (RESOLVE_NO_SYMLINKS, say); -1 with errno otherwise.
+    /// </summary>
+    public static int OpenInWorkspace(string path, int flags, ulong extraResolve = 0) =>
+        OpenAt2(Current.Root.Value, path.Length == 0 ? "." : path, flags, 0, Resolve | extraResolve);
 
     /// <summary>statx of the descriptor itself, with its mount id.</summary>
     public static Statx Stat(Fd fd, string path)

@@ -1,4 +1,4 @@
-namespace Hearth.Agent.Files;
+namespace Hearth.Agent.Paths;
 
 /// <summary>
 /// An open file descriptor the file operations own: closed on dispose, exactly once. Operations

@@ -1,23 +1,24 @@
-using Hearth.Agent.Interop;
 using Microsoft.Win32.SafeHandles;
 
-namespace Hearth.Agent.Tree;
+namespace Hearth.Agent.Paths;
 
 /// <summary>Opens regular files met in a walk, relative to their directory's descriptor.</summary>
 internal static class TreeFiles
 {
     /// <summary>
     /// Opens <paramref name="name"/> in the directory open as <paramref name="dirFd"/> for
-    /// reading, if it is a regular file: O_NOFOLLOW leaves symlinks alone, and O_NONBLOCK keeps
-    /// a FIFO from blocking the open (it is then refused as not regular). Null otherwise.
+    /// reading, if it is a regular file: O_NOFOLLOW leaves symlinks alone, and O_NONBLOCK |
+    /// O_NOCTTY keep a FIFO or a terminal from blocking or acting on the open (it is then
+    /// refused as not regular). Null otherwise.
     /// </summary>
     public static SafeFileHandle? OpenRegular(int dirFd, string name)
     {
-        var fd = TreeLibc.OpenAt(dirFd, name, TreeLibc.O_RDONLY | TreeLibc.O_NOFOLLOW | TreeLibc.O_CLOEXEC | TreeLibc.O_NONBLOCK, 0);
+        var fd = FileCalls.OpenAt(dirFd, name,
+            FileCalls.O_RDONLY | FileCalls.O_NOFOLLOW | FileCalls.O_NONBLOCK | FileCalls.O_NOCTTY | FileCalls.O_CLOEXEC, 0);
         if (fd < 0) return null;
-        if ((TreeLibc.FstatMode(fd) & TreeLibc.S_IFMT) != TreeLibc.S_IFREG)
+        if (FileCalls.Statx(fd, "", FileCalls.AT_EMPTY_PATH, FileCalls.STATX_BASIC_STATS, out var st) != 0 || !st.IsRegular)
         {
-            TreeLibc.Close(fd);
+            FileCalls.Close(fd);
             return null;
         }
         return new SafeFileHandle(fd, ownsHandle: true);

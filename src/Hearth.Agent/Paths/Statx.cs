@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Hearth.Agent.Files;
+namespace Hearth.Agent.Paths;
 
 /// <summary>struct statx, linux/stat.h (256 bytes, the same on every architecture).</summary>
 [StructLayout(LayoutKind.Explicit, Size = 256)]
