@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
+using Hearth.Agent.Interop;
 using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 using Hearth.Protocol.Agent;
@@ -39,7 +40,7 @@ internal static class ArchiveOperation
         for (var i = 0; i < requested.Count; i++)
         {
             var path = WorkspacePath.Parse(requested[i], $"paths[{i}]");
-            using var look = WorkspaceRoot.Open(path, FileCalls.O_PATH);
+            using var look = WorkspaceRoot.Open(path, Libc.O_PATH);
             var st = WorkspaceRoot.Stat(look, path.Value);
             WorkspaceRoot.EnsureVisible(st, path.Value);
             if (!st.IsDirectory && !st.IsRegular) throw new OperationException("bad_request", $"{path} is neither a file nor a directory");

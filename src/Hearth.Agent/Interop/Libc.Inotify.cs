@@ -5,9 +5,6 @@ namespace Hearth.Agent.Interop;
 /// <summary>The libc calls and constants for watching directories (inotify(7)).</summary>
 internal static partial class Libc
 {
-    public const int EMFILE = 24;
-    public const int ENOSPC = 28;
-
     // inotify(7), sys/inotify.h.
     public const uint IN_MODIFY = 0x2;
     public const uint IN_CLOSE_WRITE = 0x8;

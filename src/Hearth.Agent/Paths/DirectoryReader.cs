@@ -1,4 +1,5 @@
 using System.Text;
+using Hearth.Agent.Interop;
 
 namespace Hearth.Agent.Paths;
 
@@ -27,7 +28,7 @@ internal sealed unsafe class DirectoryReader(int directory, string path)
     public static List<DirectoryEntry> ReadAll(int dirFd)
     {
         var entries = new List<DirectoryEntry>();
-        var fd = FileCalls.OpenAt(dirFd, ".", FileCalls.O_RDONLY | FileCalls.O_DIRECTORY | FileCalls.O_CLOEXEC, 0);
+        var fd = Libc.OpenAt(dirFd, ".", Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
         if (fd < 0) return entries;
         try
         {
@@ -36,7 +37,7 @@ internal sealed unsafe class DirectoryReader(int directory, string path)
         }
         finally
         {
-            FileCalls.Close(fd);
+            Libc.Close(fd);
         }
         return entries;
     }
@@ -58,10 +59,10 @@ internal sealed unsafe class DirectoryReader(int directory, string path)
             if (_position >= _length)
             {
                 nint n;
-                fixed (byte* p = _buffer) n = FileCalls.GetDents64(directory, p, (nuint)_buffer.Length);
+                fixed (byte* p = _buffer) n = Libc.GetDents64(directory, p, (nuint)_buffer.Length);
                 if (n <= 0)
                 {
-                    if (n < 0) errno = FileCalls.Errno;
+                    if (n < 0) errno = Libc.Errno;
                     entry = default;
                     return false;
                 }
@@ -88,7 +89,7 @@ internal sealed unsafe class DirectoryReader(int directory, string path)
     /// <summary>Starts again from the first entry (after entries were removed while reading).</summary>
     public void Rewind()
     {
-        if (FileCalls.Rewind(directory) != 0) throw FileErrors.Last(path);
+        if (Libc.Rewind(directory) != 0) throw FileErrors.Last(path);
         _position = _length = 0;
     }
 }

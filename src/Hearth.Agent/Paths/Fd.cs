@@ -1,3 +1,5 @@
+using Hearth.Agent.Interop;
+
 namespace Hearth.Agent.Paths;
 
 /// <summary>
@@ -12,7 +14,7 @@ internal sealed class Fd(int value) : IDisposable
     public void Dispose()
     {
         if (Value < 0) return;
-        FileCalls.Close(Value);
+        Libc.Close(Value);
         Value = -1;
     }
 }

@@ -1,3 +1,4 @@
+using Hearth.Agent.Interop;
 using Microsoft.Win32.SafeHandles;
 
 namespace Hearth.Agent.Paths;
@@ -13,12 +14,12 @@ internal static class TreeFiles
     /// </summary>
     public static SafeFileHandle? OpenRegular(int dirFd, string name)
     {
-        var fd = FileCalls.OpenAt(dirFd, name,
-            FileCalls.O_RDONLY | FileCalls.O_NOFOLLOW | FileCalls.O_NONBLOCK | FileCalls.O_NOCTTY | FileCalls.O_CLOEXEC, 0);
+        var fd = Libc.OpenAt(dirFd, name,
+            Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
         if (fd < 0) return null;
-        if (FileCalls.Statx(fd, "", FileCalls.AT_EMPTY_PATH, FileCalls.STATX_BASIC_STATS, out var st) != 0 || !st.IsRegular)
+        if (Libc.Statx(fd, "", Libc.AT_EMPTY_PATH, Libc.STATX_BASIC_STATS, out var st) != 0 || !st.IsRegular)
         {
-            FileCalls.Close(fd);
+            Libc.Close(fd);
             return null;
         }
         return new SafeFileHandle(fd, ownsHandle: true);

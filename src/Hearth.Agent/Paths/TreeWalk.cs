@@ -1,3 +1,5 @@
+using Hearth.Agent.Interop;
+
 namespace Hearth.Agent.Paths;
 
 /// <summary>
@@ -34,40 +36,40 @@ internal static class TreeWalk
                 if (frame.Next >= frame.Entries.Count)
                 {
                     stack.Pop();
-                    if (frame.Owned) FileCalls.Close(frame.Fd);
+                    if (frame.Owned) Libc.Close(frame.Fd);
                     visitor.Left(frame.RelativePath);
                     continue;
                 }
 
                 var entry = frame.Entries[frame.Next++];
                 var path = frame.RelativePath.Length == 0 ? entry.Name : frame.RelativePath + "/" + entry.Name;
-                if (entry.Type is not (FileCalls.DT_DIR or FileCalls.DT_UNKNOWN))
+                if (entry.Type is not (Libc.DT_DIR or Libc.DT_UNKNOWN))
                 {
                     visitor.Entry(frame.Fd, path, entry.Name, entry.Type);
                     continue;
                 }
 
-                var known = entry.Type == FileCalls.DT_DIR;
+                var known = entry.Type == Libc.DT_DIR;
                 if (known && (stack.Count > MaxDepth || !visitor.Descend(path, entry.Name))) continue;
 
                 // DT_UNKNOWN may be anything: opening it as a directory tells.
-                var child = FileCalls.OpenAt(frame.Fd, entry.Name,
-                    FileCalls.O_RDONLY | FileCalls.O_DIRECTORY | FileCalls.O_NOFOLLOW | FileCalls.O_CLOEXEC | FileCalls.O_NONBLOCK, 0);
+                var child = Libc.OpenAt(frame.Fd, entry.Name,
+                    Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC | Libc.O_NONBLOCK, 0);
                 if (child < 0)
                 {
-                    visitor.Entry(frame.Fd, path, entry.Name, known ? FileCalls.DT_DIR : FileCalls.DT_UNKNOWN);
+                    visitor.Entry(frame.Fd, path, entry.Name, known ? Libc.DT_DIR : Libc.DT_UNKNOWN);
                     continue;
                 }
 
                 if (OffLimits(child))
                 {
-                    FileCalls.Close(child);
+                    Libc.Close(child);
                     continue;
                 }
 
                 if (!known && (stack.Count > MaxDepth || !visitor.Descend(path, entry.Name)))
                 {
-                    FileCalls.Close(child);
+                    Libc.Close(child);
                     continue;
                 }
 
@@ -78,7 +80,7 @@ internal static class TreeWalk
         finally
         {
             while (stack.TryPop(out var frame))
-                if (frame.Owned) FileCalls.Close(frame.Fd);
+                if (frame.Owned) Libc.Close(frame.Fd);
         }
     }
 
@@ -92,7 +94,7 @@ internal static class TreeWalk
     /// <summary>Whether the directory open as <paramref name="fd"/> is one the walk must not enter (the agent's or the kernel's).</summary>
     private static bool OffLimits(int fd)
     {
-        if (FileCalls.Statx(fd, "", FileCalls.AT_EMPTY_PATH, FileCalls.STATX_BASIC_STATS | FileCalls.STATX_MNT_ID, out var st) != 0) return true;
+        if (Libc.Statx(fd, "", Libc.AT_EMPTY_PATH, Libc.STATX_BASIC_STATS | Libc.STATX_MNT_ID, out var st) != 0) return true;
         return WorkspaceRoot.IsHidden(st) || WorkspaceRoot.IsPseudoMount(st);
     }
 

@@ -49,11 +49,11 @@ internal sealed class WorkspaceDirectory : IDisposable
         if (path.Length > WorkspacePath.MaxLength)
             throw new OperationException("bad_request", $"path is longer than {WorkspacePath.MaxLength} characters");
 
-        var fd = WorkspaceRoot.OpenInWorkspace(path, FileCalls.O_PATH);
-        if (fd < 0) throw Failure("resolve", FileCalls.Errno, path);
+        var fd = WorkspaceRoot.OpenInWorkspace(path, Libc.O_PATH);
+        if (fd < 0) throw Failure("resolve", Libc.Errno, path);
         using var located = new Fd(fd);
-        if (FileCalls.Statx(fd, "", FileCalls.AT_EMPTY_PATH, FileCalls.STATX_BASIC_STATS | FileCalls.STATX_MNT_ID, out var st) != 0)
-            throw Failure("stat", FileCalls.Errno, path);
+        if (Libc.Statx(fd, "", Libc.AT_EMPTY_PATH, Libc.STATX_BASIC_STATS | Libc.STATX_MNT_ID, out var st) != 0)
+            throw Failure("stat", Libc.Errno, path);
         WorkspaceRoot.EnsureVisible(st, path);
         var canonical = WorkspaceRoot.CanonicalPath(located);
         if (canonical.Length == 0)
@@ -62,8 +62,8 @@ internal sealed class WorkspaceDirectory : IDisposable
             throw new OperationException("forbidden", $"{path} is {canonical}, which belongs to the agent or the kernel");
         if (!st.IsDirectory)
             throw new OperationException("bad_request", $"{path} is not a directory");
-        var directory = FileCalls.OpenAt(fd, ".", FileCalls.O_RDONLY | FileCalls.O_DIRECTORY | FileCalls.O_CLOEXEC, 0);
-        if (directory < 0) throw Failure("open", FileCalls.Errno, path);
+        var directory = Libc.OpenAt(fd, ".", Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
+        if (directory < 0) throw Failure("open", Libc.Errno, path);
         return new WorkspaceDirectory(directory, canonical);
     }
 
@@ -82,17 +82,17 @@ internal sealed class WorkspaceDirectory : IDisposable
     public void Dispose()
     {
         if (Fd < 0) return;
-        FileCalls.Close(Fd);
+        Libc.Close(Fd);
         Fd = -1;
     }
 
     private static OperationException Failure(string what, int errno, string path) => errno switch
     {
-        FileCalls.ENOENT or FileCalls.ENOTDIR => new("not_found", $"no such directory: {path}"),
-        FileCalls.EACCES or FileCalls.EPERM => new("forbidden", $"{path}: permission denied"),
-        FileCalls.ELOOP => new("bad_request", $"{path}: too many levels of symbolic links"),
-        FileCalls.ENAMETOOLONG => new("bad_request", $"{path}: name too long"),
-        FileCalls.ENOSYS => new("unsupported", "the kernel has no openat2 (Linux 5.6 or later is needed)"),
+        Libc.ENOENT or Libc.ENOTDIR => new("not_found", $"no such directory: {path}"),
+        Libc.EACCES or Libc.EPERM => new("forbidden", $"{path}: permission denied"),
+        Libc.ELOOP => new("bad_request", $"{path}: too many levels of symbolic links"),
+        Libc.ENAMETOOLONG => new("bad_request", $"{path}: name too long"),
+        Libc.ENOSYS => new("unsupported", "the kernel has no openat2 (Linux 5.6 or later is needed)"),
         _ => new("io_error", $"{what} {path}: {Libc.Describe(errno)}"),
     };
 }

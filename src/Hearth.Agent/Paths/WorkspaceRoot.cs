@@ -1,3 +1,4 @@
+using Hearth.Agent.Interop;
 using Hearth.Agent.Server.Operations;
 
 namespace Hearth.Agent.Paths;
@@ -17,7 +18,7 @@ namespace Hearth.Agent.Paths;
 /// </remarks>
 internal static class WorkspaceRoot
 {
-    private const ulong Resolve = FileCalls.RESOLVE_IN_ROOT | FileCalls.RESOLVE_NO_MAGICLINKS;
+    private const ulong Resolve = Libc.RESOLVE_IN_ROOT | Libc.RESOLVE_NO_MAGICLINKS;
 
     /// <summary>openat2 answers EAGAIN when a concurrent rename made a <c>..</c> unsafe to follow; it may be retried.</summary>
     private const int Attempts = 16;
@@ -31,21 +32,21 @@ internal static class WorkspaceRoot
     {
         var fd = OpenAt2(Current.Root.Value, path.Value, flags, mode, Resolve);
         if (fd >= 0) return new Fd(fd);
-        var errno = FileCalls.Errno;
-        if (errno == FileCalls.ENOENT) return null;
+        var errno = Libc.Errno;
+        if (errno == Libc.ENOENT) return null;
         throw FileErrors.From(errno, path.Value);
     }
 
     /// <summary>Resolves <paramref name="path"/> inside the workspace; <c>not_found</c> naming it when it does not exist.</summary>
     public static Fd Open(WorkspacePath path, int flags, int mode = 0) =>
-        TryOpen(path, flags, mode) ?? throw FileErrors.From(FileCalls.ENOENT, path.Value);
+        TryOpen(path, flags, mode) ?? throw FileErrors.From(Libc.ENOENT, path.Value);
 
     /// <summary>
     /// Resolves <paramref name="relative"/> beneath <paramref name="dir"/> (RESOLVE_BENEATH: no
     /// <c>..</c> above it, no absolute symlinks, no magic links); -1 with errno otherwise.
     /// </summary>
     public static int OpenBeneath(Fd dir, string relative, int flags, int mode = 0) =>
-        OpenAt2(dir.Value, relative, flags, mode, FileCalls.RESOLVE_BENEATH | FileCalls.RESOLVE_NO_MAGICLINKS);
+        OpenAt2(dir.Value, relative, flags, mode, Libc.RESOLVE_BENEATH | Libc.RESOLVE_NO_MAGICLINKS);
 
     /// <summary>Resolves <paramref name="relative"/> from <paramref name="dir"/> as if it were the root (RESOLVE_IN_ROOT); -1 with errno otherwise.</summary>
     public static int OpenInRoot(Fd dir, string relative, int flags, int mode = 0) =>
@@ -62,7 +63,7 @@ internal static class WorkspaceRoot
     /// <summary>statx of the descriptor itself, with its mount id.</summary>
     public static Statx Stat(Fd fd, string path)
     {
-        if (FileCalls.Statx(fd.Value, "", FileCalls.AT_EMPTY_PATH, FileCalls.STATX_BASIC_STATS | FileCalls.STATX_MNT_ID, out var st) != 0)
+        if (Libc.Statx(fd.Value, "", Libc.AT_EMPTY_PATH, Libc.STATX_BASIC_STATS | Libc.STATX_MNT_ID, out var st) != 0)
             throw FileErrors.Last(path);
         return st;
     }
@@ -70,10 +71,10 @@ internal static class WorkspaceRoot
     /// <summary>statx of <paramref name="name"/> in <paramref name="dir"/> without following a symlink; null when missing.</summary>
     public static Statx? StatAt(Fd dir, string name, string path)
     {
-        if (FileCalls.Statx(dir.Value, name, FileCalls.AT_SYMLINK_NOFOLLOW, FileCalls.STATX_BASIC_STATS | FileCalls.STATX_MNT_ID, out var st) == 0)
+        if (Libc.Statx(dir.Value, name, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS | Libc.STATX_MNT_ID, out var st) == 0)
             return st;
-        var errno = FileCalls.Errno;
-        if (errno == FileCalls.ENOENT) return null;
+        var errno = Libc.Errno;
+        if (errno == Libc.ENOENT) return null;
         throw FileErrors.From(errno, path);
     }
 
@@ -101,7 +102,7 @@ internal static class WorkspaceRoot
         EnsureVisible(st, path);
         var canonical = CanonicalPath(dir);
         StatFs fs;
-        var pseudo = FileCalls.FStatFs(dir.Value, &fs) == 0 && fs.Type is FileCalls.PROC_SUPER_MAGIC or FileCalls.SYSFS_MAGIC;
+        var pseudo = Libc.FStatFs(dir.Value, &fs) == 0 && fs.Type is Libc.PROC_SUPER_MAGIC or Libc.SYSFS_MAGIC;
         if (pseudo || IsUnder(canonical, "/proc") || IsUnder(canonical, "/sys") || IsUnder(canonical, "/dev"))
             throw new OperationException("forbidden", $"{path}: the runtime API does not write under /proc, /sys or /dev");
     }
@@ -113,7 +114,7 @@ internal static class WorkspaceRoot
     public static unsafe string CanonicalPath(Fd fd)
     {
         var buffer = stackalloc byte[WorkspacePath.MaxLength + 1];
-        var n = FileCalls.ReadLinkAt(-100 /* AT_FDCWD */, $"/proc/self/fd/{fd.Value}", buffer, WorkspacePath.MaxLength);
+        var n = Libc.ReadLinkAt(-100 /* AT_FDCWD */, $"/proc/self/fd/{fd.Value}", buffer, WorkspacePath.MaxLength);
         return n <= 0 ? "" : System.Text.Encoding.UTF8.GetString(buffer, (int)n);
     }
 
@@ -124,8 +125,8 @@ internal static class WorkspaceRoot
     {
         for (var attempt = 1; ; attempt++)
         {
-            var fd = FileCalls.OpenAt2(dirFd, path, flags | FileCalls.O_CLOEXEC, mode, resolve);
-            if (fd >= 0 || FileCalls.Errno != FileCalls.EAGAIN || attempt == Attempts) return fd;
+            var fd = Libc.OpenAt2(dirFd, path, flags | Libc.O_CLOEXEC, mode, resolve);
+            if (fd >= 0 || Libc.Errno != Libc.EAGAIN || attempt == Attempts) return fd;
         }
     }
 
@@ -148,7 +149,7 @@ internal static class WorkspaceRoot
 
         public static State Load()
         {
-            var root = FileCalls.Open("/", FileCalls.O_PATH | FileCalls.O_DIRECTORY | FileCalls.O_CLOEXEC, 0);
+            var root = Libc.Open("/", Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
             if (root < 0) throw FileErrors.Last("/");
             var rootMount = MountOf("/")?.MountId;
             // Only mount points count: a plain directory of that name shares the root's mount.
@@ -167,7 +168,7 @@ internal static class WorkspaceRoot
         public bool IsPseudoMount(in Statx st) => Array.IndexOf(_pseudoMounts, st.MountId) >= 0;
 
         private static Statx? MountOf(string path) =>
-            FileCalls.Statx(-100 /* AT_FDCWD */, path, FileCalls.AT_SYMLINK_NOFOLLOW, FileCalls.STATX_BASIC_STATS | FileCalls.STATX_MNT_ID, out var st) == 0
-                && (st.Mask & FileCalls.STATX_MNT_ID) != 0 && st.IsDirectory ? st : null;
+            Libc.Statx(-100 /* AT_FDCWD */, path, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS | Libc.STATX_MNT_ID, out var st) == 0
+                && (st.Mask & Libc.STATX_MNT_ID) != 0 && st.IsDirectory ? st : null;
     }
 }

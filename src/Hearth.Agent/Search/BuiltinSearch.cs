@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.RegularExpressions;
+using Hearth.Agent.Interop;
 using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 using Hearth.Protocol.Agent;
@@ -67,7 +68,7 @@ internal static class BuiltinSearch
 
         public void Entry(int parentFd, string relativePath, string name, byte type)
         {
-            if (Done || type is not (FileCalls.DT_REG or FileCalls.DT_UNKNOWN)) return;
+            if (Done || type is not (Libc.DT_REG or Libc.DT_UNKNOWN)) return;
             if (_filter.Skips(relativePath, name, isDirectory: false) || !TypeMatches(name)) return;
             using var file = TreeFiles.OpenRegular(parentFd, name);
             if (file is null) return;

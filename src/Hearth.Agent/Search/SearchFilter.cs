@@ -1,3 +1,4 @@
+using Hearth.Agent.Interop;
 using Hearth.Agent.Paths;
 
 namespace Hearth.Agent.Search;
@@ -51,10 +52,10 @@ internal sealed class SearchFilter
         for (var depth = 0; depth < names.Length; depth++)
         {
             var fd = WorkspaceRoot.OpenInWorkspace("/" + string.Join('/', names[..depth]),
-                FileCalls.O_RDONLY | FileCalls.O_DIRECTORY, FileCalls.RESOLVE_NO_SYMLINKS);
+                Libc.O_RDONLY | Libc.O_DIRECTORY, Libc.RESOLVE_NO_SYMLINKS);
             if (fd < 0) continue;
             Load(fd, "", string.Join('/', names[depth..]) + "/");
-            FileCalls.Close(fd);
+            Libc.Close(fd);
         }
     }
 

@@ -168,7 +168,7 @@ internal static unsafe class WatchOperation
         /// </summary>
         private void WatchNew(string path, bool report)
         {
-            var fd = WorkspaceRoot.OpenInWorkspace(root.Absolute(path), FileCalls.O_RDONLY | FileCalls.O_DIRECTORY, FileCalls.RESOLVE_NO_SYMLINKS);
+            var fd = WorkspaceRoot.OpenInWorkspace(root.Absolute(path), Libc.O_RDONLY | Libc.O_DIRECTORY, Libc.RESOLVE_NO_SYMLINKS);
             if (fd < 0) return;
             try
             {
