@@ -1,4 +1,6 @@
 using System.Formats.Tar;
+using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 
 namespace Hearth.Agent.Files;
@@ -44,10 +46,10 @@ internal sealed unsafe class ArchiveExtractor(Fd dest, WorkspacePath destPath, s
     /// <summary>Makes everything extracted durable before the result says it is there.</summary>
     public void Sync()
     {
-        var fd = FileCalls.OpenAt(dest.Value, ".", FileCalls.O_RDONLY | FileCalls.O_DIRECTORY | FileCalls.O_CLOEXEC, 0);
+        var fd = Libc.OpenAt(dest.Value, ".", Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
         if (fd < 0) throw FileErrors.Last(destPath.Value);
         using var owned = new Fd(fd);
-        if (FileCalls.SyncFs(fd) != 0) throw FileErrors.Last(destPath.Value);
+        if (Libc.SyncFs(fd) != 0) throw FileErrors.Last(destPath.Value);
     }
 
     private void Directory(TarEntry entry)
@@ -68,8 +70,8 @@ internal sealed unsafe class ArchiveExtractor(Fd dest, WorkspacePath destPath, s
         using var parent = Parent(parts, entry.Name);
         var where = Where(parts);
         Replaceable(parent, parts[^1], where);
-        var fd = FileCalls.OpenAt(parent.Value, parts[^1],
-            FileCalls.O_WRONLY | FileCalls.O_CREAT | FileCalls.O_EXCL | FileCalls.O_NOFOLLOW | FileCalls.O_CLOEXEC, 0x180 /* 0600 */);
+        var fd = Libc.OpenAt(parent.Value, parts[^1],
+            Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0x180 /* 0600 */);
         if (fd < 0) throw FileErrors.Last(where.Value);
         using var file = new Fd(fd);
         if (entry.DataStream is { } data)
@@ -82,11 +84,11 @@ internal sealed unsafe class ArchiveExtractor(Fd dest, WorkspacePath destPath, s
             }
         }
 
-        if (FileCalls.FChmod(fd, Mode(entry, DefaultFileMode)) != 0) throw FileErrors.Last(where.Value);
+        if (Libc.FChmod(fd, Mode(entry, DefaultFileMode)) != 0) throw FileErrors.Last(where.Value);
         var times = stackalloc TimeSpec[2];
         times[0] = new TimeSpec { Nanoseconds = UtimeOmit };
         times[1] = new TimeSpec { Seconds = entry.ModificationTime.ToUnixTimeSeconds() };
-        FileCalls.FUtimens(fd, times);
+        Libc.FUtimens(fd, times);
         FilesExtracted++;
     }
 
@@ -100,7 +102,7 @@ internal sealed unsafe class ArchiveExtractor(Fd dest, WorkspacePath destPath, s
         using var parent = Parent(parts, entry.Name);
         var where = Where(parts);
         Replaceable(parent, parts[^1], where);
-        if (FileCalls.SymlinkAt(target, parent.Value, parts[^1]) != 0) throw FileErrors.Last(where.Value);
+        if (Libc.SymlinkAt(target, parent.Value, parts[^1]) != 0) throw FileErrors.Last(where.Value);
         FilesExtracted++;
     }
 
@@ -114,7 +116,7 @@ internal sealed unsafe class ArchiveExtractor(Fd dest, WorkspacePath destPath, s
         using var parent = Parent(parts, entry.Name);
         var where = Where(parts);
         Replaceable(parent, parts[^1], where);
-        if (FileCalls.LinkAt(sourceParent.Value, source[^1], parent.Value, parts[^1], 0) != 0) throw FileErrors.Last(where.Value);
+        if (Libc.LinkAt(sourceParent.Value, source[^1], parent.Value, parts[^1], 0) != 0) throw FileErrors.Last(where.Value);
         FilesExtracted++;
     }
 
@@ -126,14 +128,14 @@ internal sealed unsafe class ArchiveExtractor(Fd dest, WorkspacePath destPath, s
     {
         var relative = parts.Length == 1 ? "." : string.Join('/', parts[..^1]);
         var fd = Open(relative);
-        if (fd < 0 && FileCalls.Errno == FileCalls.ENOENT && create)
+        if (fd < 0 && Libc.Errno == Libc.ENOENT && create)
         {
             var made = ".";
             for (var i = 0; i < parts.Length - 1; i++)
             {
                 var next = made == "." ? parts[i] : made + "/" + parts[i];
                 var step = Open(next);
-                if (step < 0 && FileCalls.Errno == FileCalls.ENOENT)
+                if (step < 0 && Libc.Errno == Libc.ENOENT)
                 {
                     using (var above = Beneath(made, entryName))
                     {
@@ -144,15 +146,15 @@ internal sealed unsafe class ArchiveExtractor(Fd dest, WorkspacePath destPath, s
                     step = Open(next);
                 }
 
-                if (step < 0) throw Escape(FileCalls.Errno, entryName, next);
-                FileCalls.Close(step);
+                if (step < 0) throw Escape(Libc.Errno, entryName, next);
+                Libc.Close(step);
                 made = next;
             }
 
             fd = Open(relative);
         }
 
-        if (fd < 0) throw Escape(FileCalls.Errno, entryName, relative);
+        if (fd < 0) throw Escape(Libc.Errno, entryName, relative);
         var parent = new Fd(fd);
         try
         {
@@ -169,7 +171,7 @@ internal sealed unsafe class ArchiveExtractor(Fd dest, WorkspacePath destPath, s
     private Fd Beneath(string relative, string entryName)
     {
         var fd = Open(relative);
-        if (fd < 0) throw Escape(FileCalls.Errno, entryName, relative);
+        if (fd < 0) throw Escape(Libc.Errno, entryName, relative);
         return new Fd(fd);
     }
 
@@ -179,8 +181,8 @@ internal sealed unsafe class ArchiveExtractor(Fd dest, WorkspacePath destPath, s
     /// resolve in the root as they do for the workspace's own processes (RESOLVE_IN_ROOT).
     /// </summary>
     private int Open(string relative) => destCanonical == "/"
-        ? WorkspaceRoot.OpenInRoot(dest, relative, FileCalls.O_PATH | FileCalls.O_DIRECTORY)
-        : WorkspaceRoot.OpenBeneath(dest, relative, FileCalls.O_PATH | FileCalls.O_DIRECTORY);
+        ? WorkspaceRoot.OpenInRoot(dest, relative, Libc.O_PATH | Libc.O_DIRECTORY)
+        : WorkspaceRoot.OpenBeneath(dest, relative, Libc.O_PATH | Libc.O_DIRECTORY);
 
     /// <summary>The write rules (not the agent's mounts, not /proc, /sys, /dev), checked once per directory in a row.</summary>
     private void EnsureWritable(Fd dir, string relative)
@@ -192,7 +194,7 @@ internal sealed unsafe class ArchiveExtractor(Fd dest, WorkspacePath destPath, s
 
     private OperationException Escape(int errno, string entryName, string relative) => errno switch
     {
-        FileCalls.EXDEV or FileCalls.ELOOP =>
+        Libc.EXDEV or Libc.ELOOP =>
             new("bad_request", $"'{entryName}' leads outside dest {destPath} through a symlink ({relative})"),
         _ => FileErrors.From(errno, destPath.Append(relative).Value),
     };
@@ -200,10 +202,10 @@ internal sealed unsafe class ArchiveExtractor(Fd dest, WorkspacePath destPath, s
     /// <summary>What is in the way of a new file, link or symlink goes (as tar does); a directory stays and is a conflict.</summary>
     private static void Replaceable(Fd parent, string name, WorkspacePath where)
     {
-        if (FileCalls.UnlinkAt(parent.Value, name, 0) == 0) return;
-        var errno = FileCalls.Errno;
-        if (errno == FileCalls.ENOENT) return;
-        if (errno is FileCalls.EISDIR or FileCalls.EPERM)
+        if (Libc.UnlinkAt(parent.Value, name, 0) == 0) return;
+        var errno = Libc.Errno;
+        if (errno == Libc.ENOENT) return;
+        if (errno is Libc.EISDIR or Libc.EPERM)
             throw new OperationException("conflict", $"{where} is a directory; the archive has a file there");
         throw FileErrors.From(errno, where.Value);
     }

@@ -1,6 +1,8 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
+using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 using Hearth.Protocol.Agent;
 
@@ -30,7 +32,7 @@ internal static class ArchiveOperation
         var args = context.Args(AgentFilesJsonContext.Default.FsArchiveArgs);
         if (args.Paths is not { Count: > 0 } requested) throw new OperationException("bad_request", "paths must name at least one path");
         if (requested.Count > MaxPaths) throw new OperationException("bad_request", $"paths may name at most {MaxPaths} paths");
-        var exclude = args.ExcludePatterns is { Count: > 0 } patterns ? IgnoreRules.Parse("", patterns) : null;
+        var exclude = args.ExcludePatterns is { Count: > 0 } patterns ? IgnoreRules.Parse(patterns) : null;
         var mark = AgentMemory.Mark();
 
         // Every path must resolve before the first byte: a missing one is a 404, not a cut archive.
@@ -38,7 +40,7 @@ internal static class ArchiveOperation
         for (var i = 0; i < requested.Count; i++)
         {
             var path = WorkspacePath.Parse(requested[i], $"paths[{i}]");
-            using var look = WorkspaceRoot.Open(path, FileCalls.O_PATH);
+            using var look = WorkspaceRoot.Open(path, Libc.O_PATH);
             var st = WorkspaceRoot.Stat(look, path.Value);
             WorkspaceRoot.EnsureVisible(st, path.Value);
             if (!st.IsDirectory && !st.IsRegular) throw new OperationException("bad_request", $"{path} is neither a file nor a directory");

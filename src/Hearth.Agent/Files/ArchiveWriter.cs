@@ -1,4 +1,6 @@
 using System.Formats.Tar;
+using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 
 namespace Hearth.Agent.Files;
@@ -56,9 +58,9 @@ internal sealed unsafe class ArchiveWriter(OperationContext context, IgnoreRules
         Statx st;
         int result;
         fixed (byte* raw = entry.RawName)
-            result = FileCalls.Statx(dir.Value, raw, FileCalls.AT_SYMLINK_NOFOLLOW, FileCalls.STATX_BASIC_STATS | FileCalls.STATX_MNT_ID, out st);
+            result = Libc.Statx(dir.Value, raw, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS | Libc.STATX_MNT_ID, out st);
         if (result != 0) return null; // gone since the directory was read
-        if (exclude?.Decide(name, entry.Name, st.IsDirectory) == true) return null;
+        if (exclude?.Match(name, st.IsDirectory) == true) return null;
         var where = top + "/" + name;
 
         if (st.IsDirectory)
@@ -68,7 +70,7 @@ internal sealed unsafe class ArchiveWriter(OperationContext context, IgnoreRules
             if (WorkspaceRoot.IsPseudoMount(st)) return null;
             int fd;
             fixed (byte* raw = entry.RawName)
-                fd = FileCalls.OpenAt(dir.Value, raw, FileCalls.O_RDONLY | FileCalls.O_DIRECTORY | FileCalls.O_NOFOLLOW | FileCalls.O_CLOEXEC, 0);
+                fd = Libc.OpenAt(dir.Value, raw, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0);
             if (fd < 0) throw FileErrors.Last(where);
             return new Fd(fd);
         }
@@ -77,7 +79,7 @@ internal sealed unsafe class ArchiveWriter(OperationContext context, IgnoreRules
         {
             var buffer = stackalloc byte[WorkspacePath.MaxLength];
             nint n;
-            fixed (byte* raw = entry.RawName) n = FileCalls.ReadLinkAt(dir.Value, raw, buffer, WorkspacePath.MaxLength);
+            fixed (byte* raw = entry.RawName) n = Libc.ReadLinkAt(dir.Value, raw, buffer, WorkspacePath.MaxLength);
             if (n < 0) throw FileErrors.Last(where);
             var target = System.Text.Encoding.UTF8.GetString(buffer, (int)n);
             Write(tar, new PaxTarEntry(TarEntryType.SymbolicLink, name) { LinkName = target, Mode = Mode(st), ModificationTime = st.Modified });
@@ -87,7 +89,7 @@ internal sealed unsafe class ArchiveWriter(OperationContext context, IgnoreRules
         if (!st.IsRegular) return null; // sockets, FIFOs, devices
         int file;
         fixed (byte* raw = entry.RawName)
-            file = FileCalls.OpenAt(dir.Value, raw, FileCalls.O_RDONLY | FileCalls.O_NOFOLLOW | FileCalls.O_NONBLOCK | FileCalls.O_NOCTTY | FileCalls.O_CLOEXEC, 0);
+            file = Libc.OpenAt(dir.Value, raw, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
         if (file < 0) throw FileErrors.Last(where);
         using var owned = new Fd(file);
         var opened = WorkspaceRoot.Stat(owned, where);

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 using Hearth.Protocol.Agent;
 using Hearth.Protocol.Runtime;
@@ -23,12 +25,12 @@ internal static class DeleteOperation
         var canonicalParent = WorkspaceRoot.CanonicalPath(parent);
         RefuseProtected(canonicalParent == "/" ? "/" + path.Name : canonicalParent + "/" + path.Name, path);
 
-        var st = WorkspaceRoot.StatAt(parent, path.Name, path.Value) ?? throw FileErrors.From(FileCalls.ENOENT, path.Value);
+        var st = WorkspaceRoot.StatAt(parent, path.Name, path.Value) ?? throw FileErrors.From(Libc.ENOENT, path.Value);
         WorkspaceRoot.EnsureVisible(st, path.Value);
         WorkspaceRoot.EnsureWritable(parent, path.Parent);
         foreach (var system in Protected)
         {
-            if (FileCalls.Statx(-100 /* AT_FDCWD */, system, FileCalls.AT_SYMLINK_NOFOLLOW, FileCalls.STATX_BASIC_STATS, out var protectedSt) == 0
+            if (Libc.Statx(-100 /* AT_FDCWD */, system, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, out var protectedSt) == 0
                 && protectedSt.SameInode(st))
                 throw new OperationException("forbidden", $"{path} is {system}, a protected system path");
         }
@@ -40,7 +42,7 @@ internal static class DeleteOperation
                 throw new OperationException("conflict", $"{path} is a mount point; it is not removed");
             TreeRemover.Remove(parent, path, st.MountId, context.Cancellation);
         }
-        else if (FileCalls.UnlinkAt(parent.Value, path.Name, 0) != 0)
+        else if (Libc.UnlinkAt(parent.Value, path.Name, 0) != 0)
         {
             throw FileErrors.Last(path.Value);
         }

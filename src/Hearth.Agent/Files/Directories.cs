@@ -1,3 +1,6 @@
+using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
+
 namespace Hearth.Agent.Files;
 
 /// <summary><c>mkdir -p</c> inside the workspace, one component at a time, each resolved from the root again.</summary>
@@ -13,24 +16,24 @@ internal static class Directories
     public static Fd CreateAll(WorkspacePath path, int mode, out bool created)
     {
         created = false;
-        var existing = WorkspaceRoot.TryOpen(path, FileCalls.O_PATH | FileCalls.O_DIRECTORY);
+        var existing = WorkspaceRoot.TryOpen(path, Libc.O_PATH | Libc.O_DIRECTORY);
         if (existing is not null) return existing;
 
         var parts = path.Value.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        var current = WorkspaceRoot.Open(WorkspacePath.Parse("/"), FileCalls.O_PATH | FileCalls.O_DIRECTORY);
+        var current = WorkspaceRoot.Open(WorkspacePath.Parse("/"), Libc.O_PATH | Libc.O_DIRECTORY);
         var currentPath = WorkspacePath.Parse("/");
         try
         {
             for (var i = 0; i < parts.Length; i++)
             {
                 var next = currentPath.Append(parts[i]);
-                var opened = WorkspaceRoot.TryOpen(next, FileCalls.O_PATH | FileCalls.O_DIRECTORY);
+                var opened = WorkspaceRoot.TryOpen(next, Libc.O_PATH | Libc.O_DIRECTORY);
                 if (opened is null)
                 {
                     WorkspaceRoot.EnsureWritable(current, currentPath.Value);
                     var last = i == parts.Length - 1;
                     if (MakeOne(current, parts[i], last ? mode : DefaultMode, next)) created = last;
-                    opened = WorkspaceRoot.Open(next, FileCalls.O_PATH | FileCalls.O_DIRECTORY);
+                    opened = WorkspaceRoot.Open(next, Libc.O_PATH | Libc.O_DIRECTORY);
                 }
 
                 current.Dispose();
@@ -50,9 +53,9 @@ internal static class Directories
     /// <summary>mkdirat, then the exact mode on what was made; false when something was there already.</summary>
     public static bool MakeOne(Fd parent, string name, int mode, WorkspacePath path)
     {
-        if (FileCalls.MkdirAt(parent.Value, name, mode) != 0)
+        if (Libc.MkdirAt(parent.Value, name, mode) != 0)
         {
-            if (FileCalls.Errno == FileCalls.EEXIST) return false;
+            if (Libc.Errno == Libc.EEXIST) return false;
             throw FileErrors.Last(path.Value);
         }
 
@@ -63,9 +66,9 @@ internal static class Directories
     /// <summary>fchmod through a real descriptor (O_PATH ones cannot), opened without following a symlink.</summary>
     public static void SetMode(Fd parent, string name, int mode, WorkspacePath path)
     {
-        var fd = FileCalls.OpenAt(parent.Value, name, FileCalls.O_RDONLY | FileCalls.O_NOFOLLOW | FileCalls.O_CLOEXEC | FileCalls.O_NONBLOCK, 0);
+        var fd = Libc.OpenAt(parent.Value, name, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC | Libc.O_NONBLOCK, 0);
         if (fd < 0) throw FileErrors.Last(path.Value);
         using var owned = new Fd(fd);
-        if (FileCalls.FChmod(fd, mode) != 0) throw FileErrors.Last(path.Value);
+        if (Libc.FChmod(fd, mode) != 0) throw FileErrors.Last(path.Value);
     }
 }

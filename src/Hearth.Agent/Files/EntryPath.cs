@@ -1,3 +1,4 @@
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 
 namespace Hearth.Agent.Files;

@@ -1,6 +1,8 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Text.Json;
+using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 using Hearth.Protocol.Agent;
 
@@ -27,7 +29,7 @@ internal static class ExtractOperation
         var args = context.Args(AgentFilesJsonContext.Default.FsExtractArgs);
         var dest = WorkspacePath.Parse(string.IsNullOrEmpty(args.Dest) ? "/" : args.Dest, "dest");
         var mark = AgentMemory.Mark();
-        using (var existing = WorkspaceRoot.TryOpen(dest, FileCalls.O_PATH))
+        using (var existing = WorkspaceRoot.TryOpen(dest, Libc.O_PATH))
         {
             if (existing is not null && !WorkspaceRoot.Stat(existing, dest.Value).IsDirectory)
                 throw new OperationException("conflict", $"dest {dest} exists and is not a directory");

@@ -1,3 +1,6 @@
+using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
+
 namespace Hearth.Agent.Files;
 
 /// <summary>
@@ -13,9 +16,9 @@ internal sealed unsafe class FdStream(Fd fd, string path) : SequentialStream
         while (true)
         {
             nint n;
-            fixed (byte* p = buffer) n = FileCalls.Read(fd.Value, p, (nuint)buffer.Length);
+            fixed (byte* p = buffer) n = Libc.Read(fd.Value, p, (nuint)buffer.Length);
             if (n >= 0) return (int)n;
-            if (FileCalls.Errno != FileCalls.EINTR) throw FileErrors.Last(path);
+            if (Libc.Errno != Libc.EINTR) throw FileErrors.Last(path);
         }
     }
 
@@ -25,10 +28,10 @@ internal sealed unsafe class FdStream(Fd fd, string path) : SequentialStream
         while (!buffer.IsEmpty)
         {
             nint n;
-            fixed (byte* p = buffer) n = FileCalls.Write(fd.Value, p, (nuint)buffer.Length);
+            fixed (byte* p = buffer) n = Libc.Write(fd.Value, p, (nuint)buffer.Length);
             if (n < 0)
             {
-                if (FileCalls.Errno == FileCalls.EINTR) continue;
+                if (Libc.Errno == Libc.EINTR) continue;
                 throw FileErrors.Last(path);
             }
 

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 using Hearth.Protocol.Agent;
 
@@ -30,14 +32,14 @@ internal static class ListOperation
     public static Fd OpenDirectory(WorkspacePath path)
     {
         Statx st;
-        using (var look = WorkspaceRoot.Open(path, FileCalls.O_PATH))
+        using (var look = WorkspaceRoot.Open(path, Libc.O_PATH))
         {
             st = WorkspaceRoot.Stat(look, path.Value);
             WorkspaceRoot.EnsureVisible(st, path.Value);
             if (!st.IsDirectory) throw new OperationException("bad_request", $"not a directory: {path}");
         }
 
-        var dir = WorkspaceRoot.Open(path, FileCalls.O_RDONLY | FileCalls.O_DIRECTORY);
+        var dir = WorkspaceRoot.Open(path, Libc.O_RDONLY | Libc.O_DIRECTORY);
         if (!WorkspaceRoot.Stat(dir, path.Value).SameInode(st))
         {
             dir.Dispose();

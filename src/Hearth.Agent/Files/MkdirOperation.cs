@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 using Hearth.Protocol.Agent;
 using Hearth.Protocol.Runtime;
@@ -12,7 +14,7 @@ internal static class MkdirOperation
     {
         var args = context.Args(AgentFilesJsonContext.Default.FsMkdirArgs);
         var path = WorkspacePath.Parse(args.Path);
-        using (var existing = WorkspaceRoot.TryOpen(path, FileCalls.O_PATH))
+        using (var existing = WorkspaceRoot.TryOpen(path, Libc.O_PATH))
         {
             if (existing is not null)
             {

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 using Hearth.Protocol.Agent;
 
@@ -87,7 +89,7 @@ internal static class ReadOperation
     /// </summary>
     public static Fd OpenRegular(WorkspacePath path, out Statx st)
     {
-        using (var look = WorkspaceRoot.Open(path, FileCalls.O_PATH))
+        using (var look = WorkspaceRoot.Open(path, Libc.O_PATH))
         {
             st = WorkspaceRoot.Stat(look, path.Value);
             WorkspaceRoot.EnsureVisible(st, path.Value);
@@ -95,7 +97,7 @@ internal static class ReadOperation
             if (!st.IsRegular) throw new OperationException("bad_request", $"not a regular file: {path}");
         }
 
-        var file = WorkspaceRoot.Open(path, FileCalls.O_RDONLY | FileCalls.O_NONBLOCK | FileCalls.O_NOCTTY);
+        var file = WorkspaceRoot.Open(path, Libc.O_RDONLY | Libc.O_NONBLOCK | Libc.O_NOCTTY);
         var again = WorkspaceRoot.Stat(file, path.Value);
         if (!again.SameInode(st))
         {
@@ -162,7 +164,7 @@ internal static class ReadOperation
         public static Source Open(Fd file, in Statx st, WorkspacePath path)
         {
             StatFs fs;
-            var pseudo = FileCalls.FStatFs(file.Value, &fs) == 0 && fs.Type is FileCalls.PROC_SUPER_MAGIC or FileCalls.SYSFS_MAGIC;
+            var pseudo = Libc.FStatFs(file.Value, &fs) == 0 && fs.Type is Libc.PROC_SUPER_MAGIC or Libc.SYSFS_MAGIC;
             if (!pseudo) return new Source(file, path.Value, null);
             using var copy = new MemoryStream();
             var reader = new FdStream(file, path.Value);
@@ -189,9 +191,9 @@ internal static class ReadOperation
             while (true)
             {
                 nint n;
-                fixed (byte* p = buffer) n = FileCalls.PRead(_file.Value, p, (nuint)buffer.Length, offset);
+                fixed (byte* p = buffer) n = Libc.PRead(_file.Value, p, (nuint)buffer.Length, offset);
                 if (n >= 0) return (int)n;
-                if (FileCalls.Errno != FileCalls.EINTR) throw FileErrors.Last(_path);
+                if (Libc.Errno != Libc.EINTR) throw FileErrors.Last(_path);
             }
         }
     }

@@ -1,3 +1,6 @@
+using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
+
 namespace Hearth.Agent.Files;
 
 /// <summary>
@@ -26,8 +29,8 @@ internal sealed unsafe class SnapshotStream(Fd fd, long length, string path) : S
         nint n;
         while (true)
         {
-            fixed (byte* p = target) n = FileCalls.PRead(fd.Value, p, (nuint)count, _position);
-            if (n >= 0 || FileCalls.Errno != FileCalls.EINTR) break;
+            fixed (byte* p = target) n = Libc.PRead(fd.Value, p, (nuint)count, _position);
+            if (n >= 0 || Libc.Errno != Libc.EINTR) break;
         }
 
         if (n < 0) throw FileErrors.Last(path);

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 using Hearth.Protocol.Agent;
 using Hearth.Protocol.Runtime;
@@ -15,13 +17,13 @@ internal static class StatOperation
         string? target = null;
         if (path.IsRoot)
         {
-            using var root = WorkspaceRoot.Open(path, FileCalls.O_PATH | FileCalls.O_DIRECTORY);
+            using var root = WorkspaceRoot.Open(path, Libc.O_PATH | Libc.O_DIRECTORY);
             st = WorkspaceRoot.Stat(root, path.Value);
         }
         else
         {
             using var parent = OpenParent(path);
-            st = WorkspaceRoot.StatAt(parent, path.Name, path.Value) ?? throw FileErrors.From(FileCalls.ENOENT, path.Value);
+            st = WorkspaceRoot.StatAt(parent, path.Name, path.Value) ?? throw FileErrors.From(Libc.ENOENT, path.Value);
             if (st.IsSymlink) target = ReadLink(parent, path.Name, path.Value);
         }
 
@@ -44,8 +46,8 @@ internal static class StatOperation
     /// <summary>The directory holding <paramref name="path"/> (symlinks followed), which must be visible; <c>not_found</c> naming the full path.</summary>
     public static Fd OpenParent(WorkspacePath path)
     {
-        var parent = WorkspaceRoot.TryOpen(WorkspacePath.Parse(path.Parent), FileCalls.O_PATH | FileCalls.O_DIRECTORY)
-            ?? throw FileErrors.From(FileCalls.ENOENT, path.Value);
+        var parent = WorkspaceRoot.TryOpen(WorkspacePath.Parse(path.Parent), Libc.O_PATH | Libc.O_DIRECTORY)
+            ?? throw FileErrors.From(Libc.ENOENT, path.Value);
         try
         {
             WorkspaceRoot.EnsureVisible(WorkspaceRoot.Stat(parent, path.Parent), path.Value);
@@ -61,7 +63,7 @@ internal static class StatOperation
     public static unsafe string ReadLink(Fd parent, string name, string path)
     {
         var buffer = stackalloc byte[WorkspacePath.MaxLength];
-        var n = FileCalls.ReadLinkAt(parent.Value, name, buffer, WorkspacePath.MaxLength);
+        var n = Libc.ReadLinkAt(parent.Value, name, buffer, WorkspacePath.MaxLength);
         if (n < 0) throw FileErrors.Last(path);
         return System.Text.Encoding.UTF8.GetString(buffer, (int)n);
     }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
 using Hearth.Protocol.Agent;
 
 namespace Hearth.Agent.Files;
@@ -52,7 +54,7 @@ internal sealed unsafe class TreeLister
         _limit = args.Limit ?? 50_000;
         _useGitignore = args.UseGitignore ?? true;
         _json = new Utf8JsonWriter(_line, WriterOptions);
-        if (args.IgnorePatterns is { Count: > 0 } patterns) _userRules = IgnoreRules.Parse("", patterns);
+        if (args.IgnorePatterns is { Count: > 0 } patterns) _userRules = IgnoreRules.Parse(patterns);
         if (args.IncludeExt is { Count: > 0 } extensions)
             _extensions = new HashSet<string>(extensions.Select(e => e.TrimStart('.')), StringComparer.OrdinalIgnoreCase);
         _filtered = _extensions is not null || args.CodeFilesOnly || !string.IsNullOrEmpty(args.PathFilter);
@@ -90,14 +92,14 @@ internal sealed unsafe class TreeLister
     private void Visit(Frame frame, DirectoryEntry entry)
     {
         var relative = frame.Relative.Length == 0 ? entry.Name : frame.Relative + "/" + entry.Name;
-        var knownType = entry.Type is FileCalls.DT_REG or FileCalls.DT_LNK;
+        var knownType = entry.Type is Libc.DT_REG or Libc.DT_LNK;
         Statx st = default;
         var needStat = !knownType || !_args.Light || _args.IncludeHash || _args.IncludeContent;
         if (needStat)
         {
             int result;
             fixed (byte* name = entry.RawName)
-                result = FileCalls.Statx(frame.Dir.Value, name, FileCalls.AT_SYMLINK_NOFOLLOW, FileCalls.STATX_BASIC_STATS | FileCalls.STATX_MNT_ID, out st);
+                result = Libc.Statx(frame.Dir.Value, name, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS | Libc.STATX_MNT_ID, out st);
             if (result != 0) return; // gone since the directory was read
         }
 
@@ -115,7 +117,7 @@ internal sealed unsafe class TreeLister
                 return;
             }
 
-            WriteEntry(frame, entry, path, needStat ? st.TypeName : entry.Type == FileCalls.DT_LNK ? "symlink" : "file", st, needStat);
+            WriteEntry(frame, entry, path, needStat ? st.TypeName : entry.Type == Libc.DT_LNK ? "symlink" : "file", st, needStat);
             _count++;
         }
 
@@ -123,7 +125,7 @@ internal sealed unsafe class TreeLister
         {
             int fd;
             fixed (byte* name = entry.RawName)
-                fd = FileCalls.OpenAt(frame.Dir.Value, name, FileCalls.O_RDONLY | FileCalls.O_DIRECTORY | FileCalls.O_NOFOLLOW | FileCalls.O_CLOEXEC, 0);
+                fd = Libc.OpenAt(frame.Dir.Value, name, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0);
             if (fd < 0) return; // unreadable or swapped for something else: listed, not entered
             _data.Flush();
             _frames.Add(ReadFrame(new Fd(fd), relative, frame.Depth + 1, owned: true));
@@ -140,14 +142,17 @@ internal sealed unsafe class TreeLister
 
     private bool Ignored(string relative, string name, bool isDirectory)
     {
-        if (_userRules?.Decide(relative, name, isDirectory) == true) return true;
+        if (_userRules?.Match(relative, isDirectory) == true) return true;
         if (!_useGitignore) return false;
         if (isDirectory && name == ".git") return true;
-        var ignored = false;
-        foreach (var frame in _frames)
-            if (frame.Rules?.Decide(relative, name, isDirectory) is { } decision)
-                ignored = decision;
-        return ignored;
+        // The deepest .gitignore that has a say decides; each matches paths below its directory.
+        for (var i = _frames.Count - 1; i >= 0; i--)
+        {
+            var frame = _frames[i];
+            var below = frame.Relative.Length == 0 ? relative : relative[(frame.Relative.Length + 1)..];
+            if (frame.Rules?.Match(below, isDirectory) is { } decision) return decision;
+        }
+        return false;
     }
 
     private void WriteEntry(Frame frame, DirectoryEntry entry, string path, string type, in Statx st, bool haveStat)
@@ -206,10 +211,10 @@ internal sealed unsafe class TreeLister
         contentLength = -1;
         int fd;
         fixed (byte* name = entry.RawName)
-            fd = FileCalls.OpenAt(frame.Dir.Value, name, FileCalls.O_RDONLY | FileCalls.O_NOFOLLOW | FileCalls.O_NONBLOCK | FileCalls.O_NOCTTY | FileCalls.O_CLOEXEC, 0);
+            fd = Libc.OpenAt(frame.Dir.Value, name, Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
         if (fd < 0) return null;
         var file = new Fd(fd);
-        if (FileCalls.Statx(fd, "", FileCalls.AT_EMPTY_PATH, FileCalls.STATX_BASIC_STATS, out var opened) != 0 || !opened.SameInode(st))
+        if (Libc.Statx(fd, "", Libc.AT_EMPTY_PATH, Libc.STATX_BASIC_STATS, out var opened) != 0 || !opened.SameInode(st))
         {
             file.Dispose();
             return null;
@@ -262,9 +267,9 @@ internal sealed unsafe class TreeLister
         while (true)
         {
             nint n;
-            fixed (byte* p = _chunk) n = FileCalls.PRead(file.Value, p, (nuint)count, offset);
+            fixed (byte* p = _chunk) n = Libc.PRead(file.Value, p, (nuint)count, offset);
             if (n >= 0) return (int)n;
-            if (FileCalls.Errno != FileCalls.EINTR) return -1;
+            if (Libc.Errno != Libc.EINTR) return -1;
         }
     }
 
@@ -285,24 +290,11 @@ internal sealed unsafe class TreeLister
         }
 
         if (_args.Sorted)
-            entries.Sort(static (a, b) => (a.Type == FileCalls.DT_DIR) != (b.Type == FileCalls.DT_DIR)
-                ? (a.Type == FileCalls.DT_DIR ? -1 : 1)
+            entries.Sort(static (a, b) => (a.Type == Libc.DT_DIR) != (b.Type == Libc.DT_DIR)
+                ? (a.Type == Libc.DT_DIR ? -1 : 1)
                 : string.CompareOrdinal(a.Name, b.Name));
-        var rules = _useGitignore ? ReadGitignore(dir, relative) : null;
+        var rules = _useGitignore ? IgnoreRules.Load(dir.Value, ".gitignore") : null;
         return new Frame(dir, owned, relative, depth, entries, rules);
-    }
-
-    private static IgnoreRules? ReadGitignore(Fd dir, string relative)
-    {
-        var fd = FileCalls.OpenAt(dir.Value, ".gitignore", FileCalls.O_RDONLY | FileCalls.O_NOFOLLOW | FileCalls.O_NONBLOCK | FileCalls.O_NOCTTY | FileCalls.O_CLOEXEC, 0);
-        if (fd < 0) return null;
-        using var file = new Fd(fd);
-        if (FileCalls.Statx(fd, "", FileCalls.AT_EMPTY_PATH, FileCalls.STATX_BASIC_STATS, out var st) != 0
-            || !st.IsRegular || st.Size > IgnoreRules.MaxFileSize)
-            return null;
-        using var text = new StreamReader(new FdStream(file, ".gitignore"));
-        var rules = IgnoreRules.Parse(relative, text.ReadToEnd().Split('\n'));
-        return rules.IsEmpty ? null : rules;
     }
 
     private void Pop()

@@ -1,3 +1,5 @@
+using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 
 namespace Hearth.Agent.Files;
@@ -19,7 +21,7 @@ internal static unsafe class TreeRemover
         var stack = new List<Frame>();
         try
         {
-            var rawName = FileCalls.Utf8(path.Name);
+            var rawName = Libc.Utf8(path.Name);
             if (Open(parent, rawName, path.Value, mountId) is not { } first)
             {
                 // Swapped for a file or a symlink since it was looked at: that is what goes.
@@ -58,7 +60,7 @@ internal static unsafe class TreeRemover
 
                 stack.RemoveAt(stack.Count - 1);
                 top.Dir.Dispose();
-                Unlink(stack.Count > 0 ? stack[^1].Dir : parent, top.RawName, FileCalls.AT_REMOVEDIR, top.Path);
+                Unlink(stack.Count > 0 ? stack[^1].Dir : parent, top.RawName, Libc.AT_REMOVEDIR, top.Path);
                 if (stack.Count > 0) stack[^1].RemovedAny = true;
             }
         }
@@ -70,9 +72,9 @@ internal static unsafe class TreeRemover
 
     private static bool IsDirectory(Fd dir, in DirectoryEntry entry, string path)
     {
-        if (entry.Type != FileCalls.DT_UNKNOWN) return entry.Type == FileCalls.DT_DIR;
+        if (entry.Type != Libc.DT_UNKNOWN) return entry.Type == Libc.DT_DIR;
         fixed (byte* name = entry.RawName)
-            return FileCalls.Statx(dir.Value, name, FileCalls.AT_SYMLINK_NOFOLLOW, FileCalls.STATX_BASIC_STATS, out var st) == 0 && st.IsDirectory;
+            return Libc.Statx(dir.Value, name, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS, out var st) == 0 && st.IsDirectory;
     }
 
     /// <summary>Opens a directory to empty it; null when it turned out not to be one (removed as a file then).</summary>
@@ -80,11 +82,11 @@ internal static unsafe class TreeRemover
     {
         int fd;
         fixed (byte* name = rawName)
-            fd = FileCalls.OpenAt(parent.Value, name, FileCalls.O_RDONLY | FileCalls.O_DIRECTORY | FileCalls.O_NOFOLLOW | FileCalls.O_CLOEXEC, 0);
+            fd = Libc.OpenAt(parent.Value, name, Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0);
         if (fd < 0)
         {
-            var errno = FileCalls.Errno;
-            if (errno is FileCalls.ENOTDIR or FileCalls.ELOOP) return null;
+            var errno = Libc.Errno;
+            if (errno is Libc.ENOTDIR or Libc.ELOOP) return null;
             throw FileErrors.From(errno, path);
         }
 
@@ -102,8 +104,8 @@ internal static unsafe class TreeRemover
     private static void Unlink(Fd dir, byte[] rawName, int flags, string path)
     {
         int result;
-        fixed (byte* name = rawName) result = FileCalls.UnlinkAt(dir.Value, name, flags);
-        if (result != 0 && FileCalls.Errno != FileCalls.ENOENT) throw FileErrors.Last(path);
+        fixed (byte* name = rawName) result = Libc.UnlinkAt(dir.Value, name, flags);
+        if (result != 0 && Libc.Errno != Libc.ENOENT) throw FileErrors.Last(path);
     }
 
     private sealed class Frame(Fd dir, DirectoryReader reader, byte[] rawName, string path)

@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
 using Hearth.Protocol.Agent;
 
@@ -48,7 +50,7 @@ internal static class WriteOperation
     private static (Fd Parent, WorkspacePath ParentPath, string Name) Target(WorkspacePath path, bool createDirs)
     {
         var parentPath = WorkspacePath.Parse(path.Parent);
-        var parent = WorkspaceRoot.TryOpen(parentPath, FileCalls.O_PATH | FileCalls.O_DIRECTORY);
+        var parent = WorkspaceRoot.TryOpen(parentPath, Libc.O_PATH | Libc.O_DIRECTORY);
         if (parent is null)
         {
             if (!createDirs)
@@ -58,20 +60,20 @@ internal static class WriteOperation
 
         if (WorkspaceRoot.StatAt(parent, path.Name, path.Value) is not { IsSymlink: true }) return (parent, parentPath, path.Name);
 
-        using var target = WorkspaceRoot.TryOpen(path, FileCalls.O_PATH);
+        using var target = WorkspaceRoot.TryOpen(path, Libc.O_PATH);
         var canonical = target is null ? "" : WorkspaceRoot.CanonicalPath(target);
         if (!canonical.StartsWith('/')) return (parent, parentPath, path.Name);
         parent.Dispose();
         var resolved = WorkspacePath.Parse(canonical);
         var resolvedParent = WorkspacePath.Parse(resolved.Parent);
-        return (WorkspaceRoot.Open(resolvedParent, FileCalls.O_PATH | FileCalls.O_DIRECTORY), resolvedParent, resolved.Name);
+        return (WorkspaceRoot.Open(resolvedParent, Libc.O_PATH | Libc.O_DIRECTORY), resolvedParent, resolved.Name);
     }
 
     private static long Replace(OperationContext context, Fd parent, string name, WorkspacePath path, int? mode, Statx? old)
     {
         var temp = TempName(name);
-        var fd = FileCalls.OpenAt(parent.Value, temp,
-            FileCalls.O_WRONLY | FileCalls.O_CREAT | FileCalls.O_EXCL | FileCalls.O_NOFOLLOW | FileCalls.O_CLOEXEC, 0x180 /* 0600 */);
+        var fd = Libc.OpenAt(parent.Value, temp,
+            Libc.O_WRONLY | Libc.O_CREAT | Libc.O_EXCL | Libc.O_NOFOLLOW | Libc.O_CLOEXEC, 0x180 /* 0600 */);
         if (fd < 0) throw FileErrors.Last(path.Value);
         try
         {
@@ -79,36 +81,36 @@ internal static class WriteOperation
             using (var file = new Fd(fd))
             {
                 size = CopyInput(context, file, path.Value);
-                if (FileCalls.FChmod(fd, mode ?? old?.Permissions ?? DefaultMode) != 0) throw FileErrors.Last(path.Value);
+                if (Libc.FChmod(fd, mode ?? old?.Permissions ?? DefaultMode) != 0) throw FileErrors.Last(path.Value);
                 // Root in the workspace may give the file back to its owner; anything else keeps the agent's.
-                if (old is { } o && FileCalls.FChown(fd, o.Uid, o.Gid) != 0 && FileCalls.Errno != FileCalls.EPERM)
+                if (old is { } o && Libc.FChown(fd, o.Uid, o.Gid) != 0 && Libc.Errno != Libc.EPERM)
                     throw FileErrors.Last(path.Value);
-                if (FileCalls.FSync(fd) != 0) throw FileErrors.Last(path.Value);
+                if (Libc.FSync(fd) != 0) throw FileErrors.Last(path.Value);
             }
 
-            if (FileCalls.RenameAt(parent.Value, temp, parent.Value, name) != 0) throw FileErrors.Last(path.Value);
+            if (Libc.RenameAt(parent.Value, temp, parent.Value, name) != 0) throw FileErrors.Last(path.Value);
             SyncDirectory(parent, path.Value);
             return size;
         }
         catch
         {
-            FileCalls.UnlinkAt(parent.Value, temp, 0);
+            Libc.UnlinkAt(parent.Value, temp, 0);
             throw;
         }
     }
 
     private static long Append(OperationContext context, Fd parent, string name, WorkspacePath path, int? mode, bool created)
     {
-        var fd = FileCalls.OpenAt(parent.Value, name,
-            FileCalls.O_WRONLY | FileCalls.O_APPEND | FileCalls.O_CREAT | FileCalls.O_NOFOLLOW | FileCalls.O_CLOEXEC | FileCalls.O_NONBLOCK,
+        var fd = Libc.OpenAt(parent.Value, name,
+            Libc.O_WRONLY | Libc.O_APPEND | Libc.O_CREAT | Libc.O_NOFOLLOW | Libc.O_CLOEXEC | Libc.O_NONBLOCK,
             mode ?? DefaultMode);
         if (fd < 0) throw FileErrors.Last(path.Value);
         using var file = new Fd(fd);
         var st = WorkspaceRoot.Stat(file, path.Value);
         if (!st.IsRegular) throw new OperationException("bad_request", $"not a regular file: {path}");
-        if ((created || mode is not null) && FileCalls.FChmod(fd, mode ?? DefaultMode) != 0) throw FileErrors.Last(path.Value);
+        if ((created || mode is not null) && Libc.FChmod(fd, mode ?? DefaultMode) != 0) throw FileErrors.Last(path.Value);
         CopyInput(context, file, path.Value);
-        if (FileCalls.FSync(fd) != 0) throw FileErrors.Last(path.Value);
+        if (Libc.FSync(fd) != 0) throw FileErrors.Last(path.Value);
         return (long)WorkspaceRoot.Stat(file, path.Value).Size;
     }
 
@@ -124,10 +126,10 @@ internal static class WriteOperation
 
     private static void SyncDirectory(Fd directory, string path)
     {
-        var fd = FileCalls.OpenAt(directory.Value, ".", FileCalls.O_RDONLY | FileCalls.O_DIRECTORY | FileCalls.O_CLOEXEC, 0);
+        var fd = Libc.OpenAt(directory.Value, ".", Libc.O_RDONLY | Libc.O_DIRECTORY | Libc.O_CLOEXEC, 0);
         if (fd < 0) throw FileErrors.Last(path);
         using var owned = new Fd(fd);
-        if (FileCalls.FSync(fd) != 0) throw FileErrors.Last(path);
+        if (Libc.FSync(fd) != 0) throw FileErrors.Last(path);
     }
 
     /// <summary>A hidden name beside the target, unique per call, within NAME_MAX (255 bytes).</summary>

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.RegularExpressions;
 using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
-using Hearth.Agent.Tree;
 using Hearth.Protocol.Agent;
 
 namespace Hearth.Agent.Search;
@@ -68,7 +68,7 @@ internal static class BuiltinSearch
 
         public void Entry(int parentFd, string relativePath, string name, byte type)
         {
-            if (Done || type is not (TreeLibc.DT_REG or TreeLibc.DT_UNKNOWN)) return;
+            if (Done || type is not (Libc.DT_REG or Libc.DT_UNKNOWN)) return;
             if (_filter.Skips(relativePath, name, isDirectory: false) || !TypeMatches(name)) return;
             using var file = TreeFiles.OpenRegular(parentFd, name);
             if (file is null) return;

@@ -1,6 +1,6 @@
 using System.Text.Json;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
-using Hearth.Agent.Tree;
 using Hearth.Protocol.Agent;
 
 namespace Hearth.Agent.Search;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
-using Hearth.Agent.Tree;
 using Hearth.Protocol.Agent;
 
 namespace Hearth.Agent.Search;
@@ -46,9 +46,9 @@ internal static class FileSearchOperation
 
         public void Entry(int parentFd, string relativePath, string name, byte type)
         {
-            if (Capped || type is not (TreeLibc.DT_REG or TreeLibc.DT_UNKNOWN)) return;
+            if (Capped || type is not (Libc.DT_REG or Libc.DT_UNKNOWN)) return;
             if (!relativePath.Contains(args.Query, _comparison) || _filter.Skips(relativePath, name, isDirectory: false)) return;
-            if (type == TreeLibc.DT_UNKNOWN)
+            if (type == Libc.DT_UNKNOWN)
             {
                 using var file = TreeFiles.OpenRegular(parentFd, name);
                 if (file is null) return;

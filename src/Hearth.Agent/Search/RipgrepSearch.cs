@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
-using Hearth.Agent.Tree;
 using Hearth.Protocol.Agent;
 
 namespace Hearth.Agent.Search;

@@ -1,5 +1,5 @@
 using Hearth.Agent.Interop;
-using Hearth.Agent.Tree;
+using Hearth.Agent.Paths;
 
 namespace Hearth.Agent.Search;
 
@@ -49,25 +49,13 @@ internal sealed class SearchFilter
     {
         if (rootPath == "/") return;
         var names = rootPath.Trim('/').Split('/');
-        var slash = TreeLibc.OpenAt(-100, "/", TreeLibc.O_PATH | TreeLibc.O_DIRECTORY | TreeLibc.O_CLOEXEC, 0);
-        if (slash < 0) return;
-        try
+        for (var depth = 0; depth < names.Length; depth++)
         {
-            for (var depth = 0; depth < names.Length; depth++)
-            {
-                var parent = string.Join('/', names[..depth]);
-                var fd = parent.Length == 0
-                    ? TreeLibc.OpenAt(slash, ".", TreeLibc.O_RDONLY | TreeLibc.O_DIRECTORY | TreeLibc.O_CLOEXEC, 0)
-                    : TreeLibc.OpenAt2(slash, parent, TreeLibc.O_RDONLY | TreeLibc.O_DIRECTORY | TreeLibc.O_CLOEXEC,
-                        TreeLibc.RESOLVE_IN_ROOT | TreeLibc.RESOLVE_NO_SYMLINKS | TreeLibc.RESOLVE_NO_MAGICLINKS);
-                if (fd < 0) continue;
-                Load(fd, "", string.Join('/', names[depth..]) + "/");
-                TreeLibc.Close(fd);
-            }
-        }
-        finally
-        {
-            TreeLibc.Close(slash);
+            var fd = WorkspaceRoot.OpenInWorkspace("/" + string.Join('/', names[..depth]),
+                Libc.O_RDONLY | Libc.O_DIRECTORY, Libc.RESOLVE_NO_SYMLINKS);
+            if (fd < 0) continue;
+            Load(fd, "", string.Join('/', names[depth..]) + "/");
+            Libc.Close(fd);
         }
     }
 

@@ -16,9 +16,9 @@ internal sealed unsafe class Inotify : IDisposable
     /// happens, IN_CLOSE_WRITE at the end) and moved in or out, and the directory's own end.
     /// IN_EXCL_UNLINK: a file deleted while still open stops reporting writes.
     /// </summary>
-    private const uint Mask = TreeLibc.IN_CREATE | TreeLibc.IN_DELETE | TreeLibc.IN_MODIFY | TreeLibc.IN_CLOSE_WRITE
-        | TreeLibc.IN_MOVED_FROM | TreeLibc.IN_MOVED_TO | TreeLibc.IN_DELETE_SELF | TreeLibc.IN_MOVE_SELF
-        | TreeLibc.IN_ONLYDIR | TreeLibc.IN_EXCL_UNLINK;
+    private const uint Mask = Libc.IN_CREATE | Libc.IN_DELETE | Libc.IN_MODIFY | Libc.IN_CLOSE_WRITE
+        | Libc.IN_MOVED_FROM | Libc.IN_MOVED_TO | Libc.IN_DELETE_SELF | Libc.IN_MOVE_SELF
+        | Libc.IN_ONLYDIR | Libc.IN_EXCL_UNLINK;
 
     /// <summary>Room for many events; one needs at most 16 bytes + NAME_MAX + 1.</summary>
     private const int BufferSize = 64 * 1024;
@@ -31,12 +31,12 @@ internal sealed unsafe class Inotify : IDisposable
 
     public static Inotify Create()
     {
-        var fd = TreeLibc.InotifyInit1(TreeLibc.IN_NONBLOCK | TreeLibc.IN_CLOEXEC);
+        var fd = Libc.InotifyInit1(Libc.IN_NONBLOCK | Libc.IN_CLOEXEC);
         if (fd >= 0) return new Inotify(fd);
         var errno = Marshal.GetLastPInvokeError();
-        throw errno == TreeLibc.EMFILE
+        throw errno == Libc.EMFILE
             ? new OperationException("unavailable", "the workspace has no inotify instance left (fs.inotify.max_user_instances); delete a watcher")
-            : new OperationException("io_error", $"inotify_init1: {TreeLibc.Describe(errno)}");
+            : new OperationException("io_error", $"inotify_init1: {Libc.Describe(errno)}");
     }
 
     /// <summary>Watches the directory open as <paramref name="dirFd"/>; the watch descriptor, or -1 with <paramref name="errno"/> (ENOSPC: the user's watch limit).</summary>
@@ -44,12 +44,12 @@ internal sealed unsafe class Inotify : IDisposable
     {
         // inotify_add_watch takes a path; the descriptor's magic link names exactly the directory
         // that was opened, whatever happened to its path since.
-        var watch = TreeLibc.InotifyAddWatch(Fd, $"/proc/self/fd/{dirFd}", Mask);
+        var watch = Libc.InotifyAddWatch(Fd, $"/proc/self/fd/{dirFd}", Mask);
         errno = watch < 0 ? Marshal.GetLastPInvokeError() : 0;
         return watch;
     }
 
-    public void Remove(int watch) => TreeLibc.InotifyRmWatch(Fd, watch);
+    public void Remove(int watch) => Libc.InotifyRmWatch(Fd, watch);
 
     /// <summary>Reads every event queued now into <paramref name="events"/>.</summary>
     public void Read(List<InotifyEvent> events)
@@ -58,13 +58,13 @@ internal sealed unsafe class Inotify : IDisposable
         {
             nint count;
             fixed (byte* pointer = _buffer)
-                count = TreeLibc.Read(Fd, pointer, BufferSize);
+                count = Libc.Read(Fd, pointer, BufferSize);
             if (count < 0)
             {
                 var errno = Marshal.GetLastPInvokeError();
-                if (errno == TreeLibc.EINTR) continue;
-                if (errno == TreeLibc.EAGAIN) return;
-                throw new OperationException("io_error", $"read inotify: {TreeLibc.Describe(errno)}");
+                if (errno == Libc.EINTR) continue;
+                if (errno == Libc.EAGAIN) return;
+                throw new OperationException("io_error", $"read inotify: {Libc.Describe(errno)}");
             }
             if (count == 0) return;
             Parse(_buffer.AsSpan(0, (int)count), events);
@@ -96,7 +96,7 @@ internal sealed unsafe class Inotify : IDisposable
     public void Dispose()
     {
         if (Fd < 0) return;
-        TreeLibc.Close(Fd);
+        Libc.Close(Fd);
         Fd = -1;
     }
 }

@@ -1,4 +1,4 @@
-using Hearth.Agent.Tree;
+using Hearth.Agent.Paths;
 
 namespace Hearth.Agent.Watch;
 

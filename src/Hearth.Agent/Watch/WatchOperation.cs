@@ -1,8 +1,8 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using Hearth.Agent.Interop;
+using Hearth.Agent.Paths;
 using Hearth.Agent.Server.Operations;
-using Hearth.Agent.Tree;
 using Hearth.Protocol.Agent;
 
 namespace Hearth.Agent.Watch;
@@ -59,14 +59,14 @@ internal static unsafe class WatchOperation
         public void Run()
         {
             var cancellation = context.Cancellation;
-            var wake = TreeLibc.EventFd(0, TreeLibc.O_CLOEXEC | TreeLibc.O_NONBLOCK);
-            if (wake < 0) throw new OperationException("io_error", $"eventfd: {TreeLibc.Describe(Marshal.GetLastPInvokeError())}");
+            var wake = Libc.EventFd(0, Libc.O_CLOEXEC | Libc.O_NONBLOCK);
+            if (wake < 0) throw new OperationException("io_error", $"eventfd: {Libc.Describe(Marshal.GetLastPInvokeError())}");
             try
             {
                 using var registration = cancellation.Register(() =>
                 {
                     ulong one = 1;
-                    TreeLibc.Write(wake, (byte*)&one, sizeof(ulong));
+                    Libc.Write(wake, (byte*)&one, sizeof(ulong));
                 });
                 var fds = stackalloc PollFd[2];
                 while (true)
@@ -74,9 +74,9 @@ internal static unsafe class WatchOperation
                     cancellation.ThrowIfCancellationRequested();
                     fds[0] = new PollFd { Fd = inotify.Fd, Events = Libc.POLLIN };
                     fds[1] = new PollFd { Fd = wake, Events = Libc.POLLIN };
-                    var ready = TreeLibc.Poll(fds, 2, _pending.Timeout(Environment.TickCount64));
-                    if (ready < 0 && Marshal.GetLastPInvokeError() != TreeLibc.EINTR)
-                        throw new OperationException("io_error", $"poll: {TreeLibc.Describe(Marshal.GetLastPInvokeError())}");
+                    var ready = Libc.Poll(fds, 2, _pending.Timeout(Environment.TickCount64));
+                    if (ready < 0 && Marshal.GetLastPInvokeError() != Libc.EINTR)
+                        throw new OperationException("io_error", $"poll: {Libc.Describe(Marshal.GetLastPInvokeError())}");
                     if (ready > 0 && fds[0].ReturnedEvents != 0)
                     {
                         _events.Clear();
@@ -89,7 +89,7 @@ internal static unsafe class WatchOperation
             }
             finally
             {
-                TreeLibc.Close(wake);
+                Libc.Close(wake);
             }
         }
 
@@ -104,19 +104,19 @@ internal static unsafe class WatchOperation
         private void Handle(InotifyEvent e)
         {
             var now = Environment.TickCount64;
-            if ((e.Mask & TreeLibc.IN_Q_OVERFLOW) != 0)
+            if ((e.Mask & Libc.IN_Q_OVERFLOW) != 0)
             {
                 Flush(long.MaxValue);
                 Send(new WatchEvent { Type = "overflow", Message = "the kernel's event queue overflowed and changes were lost; list the tree again" });
                 return;
             }
-            if ((e.Mask & TreeLibc.IN_IGNORED) != 0)
+            if ((e.Mask & Libc.IN_IGNORED) != 0)
             {
                 tree.Forget(e.Watch);
                 return;
             }
             if (tree.PathOf(e.Watch) is not { } directory) return;
-            if ((e.Mask & (TreeLibc.IN_DELETE_SELF | TreeLibc.IN_MOVE_SELF)) != 0)
+            if ((e.Mask & (Libc.IN_DELETE_SELF | Libc.IN_MOVE_SELF)) != 0)
             {
                 // The parent reports a subdirectory's end; only the root's ends the watch.
                 if (directory.Length != 0) return;
@@ -127,30 +127,30 @@ internal static unsafe class WatchOperation
             var path = directory.Length == 0 ? name : directory + "/" + name;
             if (excludes.Matches(path, name)) return;
 
-            var isDirectory = (e.Mask & TreeLibc.IN_ISDIR) != 0;
+            var isDirectory = (e.Mask & Libc.IN_ISDIR) != 0;
             string op;
-            if ((e.Mask & TreeLibc.IN_CREATE) != 0)
+            if ((e.Mask & Libc.IN_CREATE) != 0)
             {
                 op = "create";
                 _pending.Add(path, op, now);
                 if (isDirectory) WatchNew(path, report: true);
                 return;
             }
-            if ((e.Mask & TreeLibc.IN_DELETE) != 0)
+            if ((e.Mask & Libc.IN_DELETE) != 0)
             {
                 op = "remove";
             }
-            else if ((e.Mask & TreeLibc.IN_MOVED_FROM) != 0)
+            else if ((e.Mask & Libc.IN_MOVED_FROM) != 0)
             {
                 op = "rename";
                 if (isDirectory) tree.Remove(path);
             }
-            else if ((e.Mask & TreeLibc.IN_MOVED_TO) != 0)
+            else if ((e.Mask & Libc.IN_MOVED_TO) != 0)
             {
                 op = "rename";
                 if (isDirectory) WatchNew(path, report: false);
             }
-            else if ((e.Mask & (TreeLibc.IN_MODIFY | TreeLibc.IN_CLOSE_WRITE)) != 0)
+            else if ((e.Mask & (Libc.IN_MODIFY | Libc.IN_CLOSE_WRITE)) != 0)
             {
                 op = "write";
             }
@@ -168,11 +168,7 @@ internal static unsafe class WatchOperation
         /// </summary>
         private void WatchNew(string path, bool report)
         {
-            var slash = TreeLibc.OpenAt(-100, "/", TreeLibc.O_PATH | TreeLibc.O_DIRECTORY | TreeLibc.O_CLOEXEC, 0);
-            if (slash < 0) return;
-            var fd = TreeLibc.OpenAt2(slash, root.Absolute(path).TrimStart('/'), TreeLibc.O_RDONLY | TreeLibc.O_DIRECTORY | TreeLibc.O_CLOEXEC,
-                TreeLibc.RESOLVE_NO_SYMLINKS | TreeLibc.RESOLVE_NO_MAGICLINKS | TreeLibc.RESOLVE_IN_ROOT);
-            TreeLibc.Close(slash);
+            var fd = WorkspaceRoot.OpenInWorkspace(root.Absolute(path), Libc.O_RDONLY | Libc.O_DIRECTORY, Libc.RESOLVE_NO_SYMLINKS);
             if (fd < 0) return;
             try
             {
@@ -184,7 +180,7 @@ internal static unsafe class WatchOperation
             }
             finally
             {
-                TreeLibc.Close(fd);
+                Libc.Close(fd);
             }
         }
 

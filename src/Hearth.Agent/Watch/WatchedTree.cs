@@ -1,5 +1,5 @@
 using Hearth.Agent.Interop;
-using Hearth.Agent.Tree;
+using Hearth.Agent.Paths;
 
 namespace Hearth.Agent.Watch;
 
@@ -74,7 +74,7 @@ internal sealed class WatchedTree(Inotify inotify, WatchExcludes excludes, int m
         var watch = inotify.Add(fd, out var errno);
         if (watch < 0)
         {
-            if (errno == TreeLibc.ENOSPC)
+            if (errno == Libc.ENOSPC)
                 Limit ??= $"the kernel's inotify watch limit (fs.inotify.max_user_watches) was reached at {_paths.Count} directories; changes in the others are not reported";
             return;
         }

@@ -1,4 +1,6 @@
-namespace Hearth.Agent.Files;
+using Hearth.Agent.Interop;
+
+namespace Hearth.Agent.Paths;
 
 /// <summary>
 /// An open file descriptor the file operations own: closed on dispose, exactly once. Operations
@@ -12,7 +14,7 @@ internal sealed class Fd(int value) : IDisposable
     public void Dispose()
     {
         if (Value < 0) return;
-        FileCalls.Close(Value);
+        Libc.Close(Value);
         Value = -1;
     }
 }

@@ -1,23 +1,25 @@
 using Hearth.Agent.Interop;
 using Microsoft.Win32.SafeHandles;
 
-namespace Hearth.Agent.Tree;
+namespace Hearth.Agent.Paths;
 
 /// <summary>Opens regular files met in a walk, relative to their directory's descriptor.</summary>
 internal static class TreeFiles
 {
     /// <summary>
     /// Opens <paramref name="name"/> in the directory open as <paramref name="dirFd"/> for
-    /// reading, if it is a regular file: O_NOFOLLOW leaves symlinks alone, and O_NONBLOCK keeps
-    /// a FIFO from blocking the open (it is then refused as not regular). Null otherwise.
+    /// reading, if it is a regular file: O_NOFOLLOW leaves symlinks alone, and O_NONBLOCK |
+    /// O_NOCTTY keep a FIFO or a terminal from blocking or acting on the open (it is then
+    /// refused as not regular). Null otherwise.
     /// </summary>
     public static SafeFileHandle? OpenRegular(int dirFd, string name)
     {
-        var fd = TreeLibc.OpenAt(dirFd, name, TreeLibc.O_RDONLY | TreeLibc.O_NOFOLLOW | TreeLibc.O_CLOEXEC | TreeLibc.O_NONBLOCK, 0);
+        var fd = Libc.OpenAt(dirFd, name,
+            Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_NOCTTY | Libc.O_CLOEXEC, 0);
         if (fd < 0) return null;
-        if ((TreeLibc.FstatMode(fd) & TreeLibc.S_IFMT) != TreeLibc.S_IFREG)
+        if (Libc.Statx(fd, "", Libc.AT_EMPTY_PATH, Libc.STATX_BASIC_STATS, out var st) != 0 || !st.IsRegular)
         {
-            TreeLibc.Close(fd);
+            Libc.Close(fd);
             return null;
         }
         return new SafeFileHandle(fd, ownsHandle: true);

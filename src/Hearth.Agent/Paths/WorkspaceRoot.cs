@@ -1,6 +1,7 @@
+using Hearth.Agent.Interop;
 using Hearth.Agent.Server.Operations;
 
-namespace Hearth.Agent.Files;
+namespace Hearth.Agent.Paths;
 
 /// <summary>
 /// Where every file operation starts: the workspace's root directory as a descriptor, and the
@@ -17,7 +18,7 @@ namespace Hearth.Agent.Files;
 /// </remarks>
 internal static class WorkspaceRoot
 {
-    private const ulong Resolve = FileCalls.RESOLVE_IN_ROOT | FileCalls.RESOLVE_NO_MAGICLINKS;
+    private const ulong Resolve = Libc.RESOLVE_IN_ROOT | Libc.RESOLVE_NO_MAGICLINKS;
 
     /// <summary>openat2 answers EAGAIN when a concurrent rename made a <c>..</c> unsafe to follow; it may be retried.</summary>
     private const int Attempts = 16;
@@ -31,30 +32,38 @@ internal static class WorkspaceRoot
     {
         var fd = OpenAt2(Current.Root.Value, path.Value, flags, mode, Resolve);
         if (fd >= 0) return new Fd(fd);
-        var errno = FileCalls.Errno;
-        if (errno == FileCalls.ENOENT) return null;
+        var errno = Libc.Errno;
+        if (errno == Libc.ENOENT) return null;
         throw FileErrors.From(errno, path.Value);
     }
 
     /// <summary>Resolves <paramref name="path"/> inside the workspace; <c>not_found</c> naming it when it does not exist.</summary>
     public static Fd Open(WorkspacePath path, int flags, int mode = 0) =>
-        TryOpen(path, flags, mode) ?? throw FileErrors.From(FileCalls.ENOENT, path.Value);
+        TryOpen(path, flags, mode) ?? throw FileErrors.From(Libc.ENOENT, path.Value);
 
     /// <summary>
     /// Resolves <paramref name="relative"/> beneath <paramref name="dir"/> (RESOLVE_BENEATH: no
     /// <c>..</c> above it, no absolute symlinks, no magic links); -1 with errno otherwise.
     /// </summary>
     public static int OpenBeneath(Fd dir, string relative, int flags, int mode = 0) =>
-        OpenAt2(dir.Value, relative, flags, mode, FileCalls.RESOLVE_BENEATH | FileCalls.RESOLVE_NO_MAGICLINKS);
+        OpenAt2(dir.Value, relative, flags, mode, Libc.RESOLVE_BENEATH | Libc.RESOLVE_NO_MAGICLINKS);
 
     /// <summary>Resolves <paramref name="relative"/> from <paramref name="dir"/> as if it were the root (RESOLVE_IN_ROOT); -1 with errno otherwise.</summary>
     public static int OpenInRoot(Fd dir, string relative, int flags, int mode = 0) =>
         OpenAt2(dir.Value, relative, flags, mode, Resolve);
 
+    /// <summary>
+    /// Resolves <paramref name="path"/> as given (not cleaned; relative paths start at the root)
+    /// inside the workspace, with <paramref name="extraResolve"/> on top of the usual rules
+    /// (RESOLVE_NO_SYMLINKS, say); -1 with errno otherwise.
+    /// </summary>
+    public static int OpenInWorkspace(string path, int flags, ulong extraResolve = 0) =>
+        OpenAt2(Current.Root.Value, path.Length == 0 ? "." : path, flags, 0, Resolve | extraResolve);
+
     /// <summary>statx of the descriptor itself, with its mount id.</summary>
     public static Statx Stat(Fd fd, string path)
     {
-        if (FileCalls.Statx(fd.Value, "", FileCalls.AT_EMPTY_PATH, FileCalls.STATX_BASIC_STATS | FileCalls.STATX_MNT_ID, out var st) != 0)
+        if (Libc.Statx(fd.Value, "", Libc.AT_EMPTY_PATH, Libc.STATX_BASIC_STATS | Libc.STATX_MNT_ID, out var st) != 0)
             throw FileErrors.Last(path);
         return st;
     }
@@ -62,10 +71,10 @@ internal static class WorkspaceRoot
     /// <summary>statx of <paramref name="name"/> in <paramref name="dir"/> without following a symlink; null when missing.</summary>
     public static Statx? StatAt(Fd dir, string name, string path)
     {
-        if (FileCalls.Statx(dir.Value, name, FileCalls.AT_SYMLINK_NOFOLLOW, FileCalls.STATX_BASIC_STATS | FileCalls.STATX_MNT_ID, out var st) == 0)
+        if (Libc.Statx(dir.Value, name, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS | Libc.STATX_MNT_ID, out var st) == 0)
             return st;
-        var errno = FileCalls.Errno;
-        if (errno == FileCalls.ENOENT) return null;
+        var errno = Libc.Errno;
+        if (errno == Libc.ENOENT) return null;
         throw FileErrors.From(errno, path);
     }
 
@@ -93,7 +102,7 @@ internal static class WorkspaceRoot
         EnsureVisible(st, path);
         var canonical = CanonicalPath(dir);
         StatFs fs;
-        var pseudo = FileCalls.FStatFs(dir.Value, &fs) == 0 && fs.Type is FileCalls.PROC_SUPER_MAGIC or FileCalls.SYSFS_MAGIC;
+        var pseudo = Libc.FStatFs(dir.Value, &fs) == 0 && fs.Type is Libc.PROC_SUPER_MAGIC or Libc.SYSFS_MAGIC;
         if (pseudo || IsUnder(canonical, "/proc") || IsUnder(canonical, "/sys") || IsUnder(canonical, "/dev"))
             throw new OperationException("forbidden", $"{path}: the runtime API does not write under /proc, /sys or /dev");
     }
@@ -105,7 +114,7 @@ internal static class WorkspaceRoot
     public static unsafe string CanonicalPath(Fd fd)
     {
         var buffer = stackalloc byte[WorkspacePath.MaxLength + 1];
-        var n = FileCalls.ReadLinkAt(-100 /* AT_FDCWD */, $"/proc/self/fd/{fd.Value}", buffer, WorkspacePath.MaxLength);
+        var n = Libc.ReadLinkAt(-100 /* AT_FDCWD */, $"/proc/self/fd/{fd.Value}", buffer, WorkspacePath.MaxLength);
         return n <= 0 ? "" : System.Text.Encoding.UTF8.GetString(buffer, (int)n);
     }
 
@@ -116,8 +125,8 @@ internal static class WorkspaceRoot
     {
         for (var attempt = 1; ; attempt++)
         {
-            var fd = FileCalls.OpenAt2(dirFd, path, flags | FileCalls.O_CLOEXEC, mode, resolve);
-            if (fd >= 0 || FileCalls.Errno != FileCalls.EAGAIN || attempt == Attempts) return fd;
+            var fd = Libc.OpenAt2(dirFd, path, flags | Libc.O_CLOEXEC, mode, resolve);
+            if (fd >= 0 || Libc.Errno != Libc.EAGAIN || attempt == Attempts) return fd;
         }
     }
 
@@ -140,7 +149,7 @@ internal static class WorkspaceRoot
 
         public static State Load()
         {
-            var root = FileCalls.Open("/", FileCalls.O_PATH | FileCalls.O_DIRECTORY | FileCalls.O_CLOEXEC, 0);
+            var root = Libc.Open("/", Libc.O_PATH | Libc.O_DIRECTORY | Libc.O_CLOEXEC);
             if (root < 0) throw FileErrors.Last("/");
             var rootMount = MountOf("/")?.MountId;
             // Only mount points count: a plain directory of that name shares the root's mount.
@@ -159,7 +168,7 @@ internal static class WorkspaceRoot
         public bool IsPseudoMount(in Statx st) => Array.IndexOf(_pseudoMounts, st.MountId) >= 0;
 
         private static Statx? MountOf(string path) =>
-            FileCalls.Statx(-100 /* AT_FDCWD */, path, FileCalls.AT_SYMLINK_NOFOLLOW, FileCalls.STATX_BASIC_STATS | FileCalls.STATX_MNT_ID, out var st) == 0
-                && (st.Mask & FileCalls.STATX_MNT_ID) != 0 && st.IsDirectory ? st : null;
+            Libc.Statx(-100 /* AT_FDCWD */, path, Libc.AT_SYMLINK_NOFOLLOW, Libc.STATX_BASIC_STATS | Libc.STATX_MNT_ID, out var st) == 0
+                && (st.Mask & Libc.STATX_MNT_ID) != 0 && st.IsDirectory ? st : null;
     }
 }

@@ -1,6 +1,6 @@
 using Hearth.Agent.Server.Operations;
 
-namespace Hearth.Agent.Files;
+namespace Hearth.Agent.Paths;
 
 /// <summary>
 /// A path from an API client, cleaned lexically as Go's <c>path.Clean</c> does: relative paths

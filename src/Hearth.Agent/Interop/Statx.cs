@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
 
-namespace Hearth.Agent.Files;
+namespace Hearth.Agent.Interop;
 
 /// <summary>struct statx, linux/stat.h (256 bytes, the same on every architecture).</summary>
 [StructLayout(LayoutKind.Explicit, Size = 256)]
@@ -18,13 +18,13 @@ internal struct Statx
     [FieldOffset(140)] public uint DevMinor;
     [FieldOffset(144)] public ulong MountId;
 
-    public readonly int Type => Mode & FileCalls.S_IFMT;
+    public readonly int Type => Mode & Libc.S_IFMT;
 
-    public readonly bool IsDirectory => Type == FileCalls.S_IFDIR;
+    public readonly bool IsDirectory => Type == Libc.S_IFDIR;
 
-    public readonly bool IsRegular => Type == FileCalls.S_IFREG;
+    public readonly bool IsRegular => Type == Libc.S_IFREG;
 
-    public readonly bool IsSymlink => Type == FileCalls.S_IFLNK;
+    public readonly bool IsSymlink => Type == Libc.S_IFLNK;
 
     /// <summary>Permission bits with set-id and sticky bits.</summary>
     public readonly int Permissions => Mode & 0xFFF;
@@ -39,8 +39,8 @@ internal struct Statx
     /// <summary>What the runtime API calls the type: <c>file</c>, <c>directory</c> or <c>symlink</c>.</summary>
     public readonly string TypeName => Type switch
     {
-        FileCalls.S_IFDIR => "directory",
-        FileCalls.S_IFLNK => "symlink",
+        Libc.S_IFDIR => "directory",
+        Libc.S_IFLNK => "symlink",
         _ => "file",
     };
 }

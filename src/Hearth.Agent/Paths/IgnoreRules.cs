@@ -1,16 +1,16 @@
-namespace Hearth.Agent.Tree;
+namespace Hearth.Agent.Paths;
 
 /// <summary>
-/// The patterns of one <c>.gitignore</c>-style file (gitignore(5)), or of a request's
-/// <c>ignore_patterns</c>: blank lines and <c>#</c> comments are skipped, <c>!</c> re-includes,
-/// a trailing <c>/</c> matches directories only, a pattern with a <c>/</c> elsewhere is
-/// anchored to the file's directory, any other matches a name at any depth below it. The last
-/// pattern that matches decides.
+/// The patterns of one <c>.gitignore</c>-style file (gitignore(5)), or of a request's ignore
+/// list, for paths relative to the directory that holds it: blank lines and <c>#</c> comments
+/// are skipped, <c>!</c> re-includes, a trailing <c>/</c> matches directories only, a pattern
+/// with a <c>/</c> elsewhere is anchored to that directory, any other matches a name at any
+/// depth below it, with <see cref="Glob"/> wildcards. The last pattern that matches decides.
 /// </summary>
 internal sealed class IgnoreRules
 {
-    /// <summary>Files larger than this are not read as ignore files.</summary>
-    private const int MaxFileBytes = 256 * 1024;
+    /// <summary>An ignore file larger than this is not read (a real one is a few KiB).</summary>
+    public const int MaxFileBytes = 256 * 1024;
 
     private readonly List<Rule> _rules;
 
@@ -18,11 +18,14 @@ internal sealed class IgnoreRules
 
     public bool IsEmpty => _rules.Count == 0;
 
-    /// <summary>Rules from the lines of an ignore file.</summary>
-    public static IgnoreRules Parse(string text)
+    /// <summary>Rules from the text of an ignore file.</summary>
+    public static IgnoreRules Parse(string text) => Parse(text.Split('\n'));
+
+    /// <summary>Rules from lines written as in an ignore file (an ignore file's, or a request's list).</summary>
+    public static IgnoreRules Parse(IEnumerable<string> lines)
     {
         var rules = new List<Rule>();
-        foreach (var raw in text.Split('\n'))
+        foreach (var raw in lines)
         {
             var line = raw.TrimEnd('\r');
             // Trailing spaces are ignored unless escaped with a backslash.

@@ -1,28 +1,21 @@
 using System.Runtime.InteropServices;
 
-namespace Hearth.Agent.Files;
+namespace Hearth.Agent.Interop;
 
 /// <summary>
-/// The descriptor-relative file system calls the file operations make (open(2), openat2(2),
-/// statx(2), the *at(2) family). Each wraps one call; the man page named beside it is the
+/// The descriptor-relative file system calls the agent makes on workspace files (open(2),
+/// openat2(2), statx(2), getdents64(2), the *at(2) family): the file operations, the watchers
+/// and the searches. Each wraps one call; the man page named beside it is the
 /// contract. Open flags differ between x86_64 and aarch64 (asm-generic/fcntl.h against
 /// arch/arm64/include/uapi/asm/fcntl.h); the rest is shared.
 /// </summary>
-internal static unsafe partial class FileCalls
+internal static unsafe partial class Libc
 {
-    private const string Lib = "libc";
-
-    // errno values, asm-generic/errno-base.h and errno.h.
+    // errno values, asm-generic/errno-base.h and errno.h (more in Libc.cs).
     public const int EPERM = 1;
-    public const int ENOENT = 2;
-    public const int EINTR = 4;
-    public const int EIO = 5;
-    public const int EAGAIN = 11;
-    public const int EACCES = 13;
     public const int EBUSY = 16;
     public const int EEXIST = 17;
     public const int EXDEV = 18;
-    public const int ENOTDIR = 20;
     public const int EISDIR = 21;
     public const int EINVAL = 22;
     public const int ENFILE = 23;
@@ -32,6 +25,7 @@ internal static unsafe partial class FileCalls
     public const int EROFS = 30;
     public const int EMLINK = 31;
     public const int ENAMETOOLONG = 36;
+    public const int ENOSYS = 38;
     public const int ENOTEMPTY = 39;
     public const int ELOOP = 40;
     public const int EDQUOT = 122;
@@ -39,21 +33,18 @@ internal static unsafe partial class FileCalls
     private static readonly bool Arm64 = RuntimeInformation.ProcessArchitecture == Architecture.Arm64;
 
     // open(2) flags.
-    public const int O_RDONLY = 0x0;
     public const int O_WRONLY = 0x1;
     public const int O_CREAT = 0x40;
     public const int O_EXCL = 0x80;
-    public const int O_NOCTTY = 0x100;
     public const int O_TRUNC = 0x200;
     public const int O_APPEND = 0x400;
-    public const int O_NONBLOCK = 0x800;
-    public const int O_CLOEXEC = 0x80000;
     public const int O_PATH = 0x200000;
     public static readonly int O_DIRECTORY = Arm64 ? 0x4000 : 0x10000;
     public static readonly int O_NOFOLLOW = Arm64 ? 0x8000 : 0x20000;
 
     // openat2(2) resolve flags, linux/openat2.h.
     public const ulong RESOLVE_NO_MAGICLINKS = 0x02;
+    public const ulong RESOLVE_NO_SYMLINKS = 0x04;
     public const ulong RESOLVE_BENEATH = 0x08;
     public const ulong RESOLVE_IN_ROOT = 0x10;
 
@@ -111,14 +102,6 @@ internal static unsafe partial class FileCalls
     /// <summary>openat(2).</summary>
     [LibraryImport(Lib, EntryPoint = "openat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int OpenAt(int dirFd, string path, int flags, int mode);
-
-    /// <summary>open(2).</summary>
-    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int Open(string path, int flags, int mode);
-
-    /// <summary>close(2).</summary>
-    [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
-    public static partial int Close(int fd);
 
     /// <summary>statx(2) (glibc 2.28+): with <see cref="AT_EMPTY_PATH"/> and "" it describes <paramref name="dirFd"/> itself.</summary>
     [LibraryImport(Lib, EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
@@ -188,17 +171,9 @@ internal static unsafe partial class FileCalls
     [LibraryImport(Lib, EntryPoint = "readlinkat", SetLastError = true)]
     public static partial nint ReadLinkAt(int dirFd, byte* path, byte* buffer, nuint size);
 
-    /// <summary>read(2).</summary>
-    [LibraryImport(Lib, EntryPoint = "read", SetLastError = true)]
-    public static partial nint Read(int fd, byte* buffer, nuint count);
-
     /// <summary>pread(2) (64-bit offsets on 64-bit Linux).</summary>
     [LibraryImport(Lib, EntryPoint = "pread", SetLastError = true)]
     public static partial nint PRead(int fd, byte* buffer, nuint count, long offset);
-
-    /// <summary>write(2).</summary>
-    [LibraryImport(Lib, EntryPoint = "write", SetLastError = true)]
-    public static partial nint Write(int fd, byte* buffer, nuint count);
 
     /// <summary>lseek(2) back to the start (for reading a directory again after removing entries).</summary>
     [LibraryImport(Lib, EntryPoint = "lseek", SetLastError = true)]
