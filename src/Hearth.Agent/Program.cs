@@ -19,6 +19,7 @@ internal static class Program
             return UsageError;
         }
 
+        AgentMemory.Configure();
         return command.Run();
     }
 }

@@ -75,6 +75,12 @@ internal static unsafe partial class Libc
     public static partial int Kill(int pid, int signal);
 
     /// <summary>getpid(2).</summary>
+    [LibraryImport(Lib, EntryPoint = "malloc_trim")]
+    public static partial int MallocTrim(nuint pad);
+
+    [LibraryImport(Lib, EntryPoint = "mallopt")]
+    public static partial int Mallopt(int param, int value);
+
     [LibraryImport(Lib, EntryPoint = "getpid")]
     public static partial int GetPid();
 

@@ -188,7 +188,7 @@ internal sealed unsafe class PipePump
 
         if (allocated - state.AllocatedAtCheck <= TrimThreshold)
         {
-            GC.Collect(2, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+            AgentMemory.Trim();
             allocated = GC.GetTotalAllocatedBytes();
             state.AllocatedAtTrim = allocated;
         }

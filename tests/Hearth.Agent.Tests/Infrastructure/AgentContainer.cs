@@ -101,11 +101,16 @@ public sealed partial class AgentContainer : IAsyncDisposable
     }
 
     /// <summary>Resident memory (VmRSS, KiB) and thread count of the agent, from /proc.</summary>
-    public (long RssKiB, int Threads) ReadFootprint()
+    /// <summary>
+    /// PID 1's memory: all of it (VmRSS), and its private part (RssAnon: heap, stacks) without
+    /// the pages of its binary (RssFile), which the page cache shares between every workspace
+    /// (they all run the same file from /.hearth) and which grow as more of the code is used.
+    /// </summary>
+    public (long RssKiB, int Threads, long AnonKiB) ReadFootprint()
     {
         var status = File.ReadAllText($"/proc/{HostPid}/status");
-        return (long.Parse(StatusField().Match(status, status.IndexOf("VmRSS:", StringComparison.Ordinal)).Groups[1].Value),
-            int.Parse(StatusField().Match(status, status.IndexOf("Threads:", StringComparison.Ordinal)).Groups[1].Value));
+        long Field(string name) => long.Parse(StatusField().Match(status, status.IndexOf(name, StringComparison.Ordinal)).Groups[1].Value);
+        return (Field("VmRSS:"), (int)Field("Threads:"), Field("RssAnon:"));
     }
 
     /// <summary>Waits for PID 1 to end and returns the container's exit code (crun run's).</summary>
