@@ -5,7 +5,8 @@ namespace Hearth.IntegrationTests.Runtime;
 /// <summary>
 /// One hearthd and one workspace per search test class, with a tree to search: sources,
 /// hidden and ignored files, a binary file, 30 files of needles, symlinks to the agent's
-/// bundle and to another directory, and a 60 MB file slow enough to time out on.
+/// bundle and to another directory, and 360 MB of text slow enough to time out on (60 MB was
+/// not: an idle machine's ripgrep got through it within the 1 s timeout).
 /// </summary>
 public abstract class SearchWorkspaceFixture : HearthdFixture, IAsyncLifetime
 {
@@ -30,6 +31,7 @@ public abstract class SearchWorkspaceFixture : HearthdFixture, IAsyncLifetime
         ln -s /data /s/data-link
         line='alpha beta gamma delta epsilon zeta eta theta'; line="$line $line $line $line $line $line $line $line"
         yes "$line" | head -c 60000000 > /big/big.txt
+        for i in 1 2 3 4 5; do cp /big/big.txt /big/big$i.txt; done
         """;
 
     /// <summary>The workspace's create request.</summary>
