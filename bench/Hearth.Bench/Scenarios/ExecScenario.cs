@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Text.Json;
 using Hearth.Bench.Host;
 using Hearth.Bench.Measurement;
 using Hearth.Testing;
@@ -18,7 +16,6 @@ namespace Hearth.Bench.Scenarios;
 /// </summary>
 internal sealed class ExecScenario(HearthdInstance hearthd, BenchOptions options, TextWriter progress) : IAsyncDisposable
 {
-    private const string CreateBody = """{"image":"busybox"}""";
     /// <summary>The sequential series take turns in blocks of this many execs.</summary>
     public const int Block = 50;
     private const int HealthPerBlock = 10;
@@ -72,22 +69,11 @@ internal sealed class ExecScenario(HearthdInstance hearthd, BenchOptions options
     /// <summary>Creates the workspace, enables its runtime API and checks that both paths run <c>true</c>; not timed.</summary>
     public async Task PrepareAsync(CancellationToken cancellationToken = default)
     {
-        var created = await hearthd.SendAsync(HttpMethod.Post, "/workspace", CreateBody, cancellationToken);
-        if (created.Status != HttpStatusCode.Created || created.Workspace.GetProperty("status").GetString() != "running")
-            throw new BenchException($"POST /workspace: HTTP {(int)created.Status}: {created.Body}");
-        workspaceId = created.Workspace.GetProperty("id").GetString()!;
-
-        var access = await hearthd.SendAsync(HttpMethod.Post, $"/workspace/{workspaceId}/runtime-api-access/enable", null, cancellationToken);
-        if (access.Status != HttpStatusCode.OK)
-            throw new BenchException($"POST /workspace/{workspaceId}/runtime-api-access/enable: HTTP {(int)access.Status}: {access.Body}");
-        var gatewayUrl = access.Json.GetProperty("gateway_url").GetString()!;
-        gateway = new RuntimeGatewayClient(gatewayUrl, access.Json.GetProperty("token").GetString()!, Command);
-
-        // The workspace's container id is its id; crun's state of it is in hearthd's data dir.
+        var workspace = await RuntimeWorkspace.CreateAsync(hearthd, cancellationToken);
+        (workspaceId, agentPid) = (workspace.Id, workspace.AgentPid);
+        var gatewayUrl = workspace.GatewayUrl;
+        gateway = new RuntimeGatewayClient(gatewayUrl, workspace.Token, Command);
         crun = new Crun(hearthd.CrunRoot);
-        var state = await HostProcess.RunCheckedAsync("crun", ["--root", hearthd.CrunRoot, "state", workspaceId], cancellationToken);
-        using (var json = JsonDocument.Parse(state.StandardOutput))
-            agentPid = json.RootElement.GetProperty("pid").GetInt32();
         progress.WriteLine($"exec: workspace {workspaceId} (agent pid {agentPid}), gateway {gatewayUrl}");
 
         await gateway.ExecAsync(cancellationToken);

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
 using System.Text.Json;
 using Hearth.Bench.Host;
 using Hearth.Bench.Measurement;
@@ -25,7 +24,6 @@ internal sealed class FilesScenario(HearthdInstance hearthd, BenchOptions option
     public const int Block = 50;
     /// <summary>Untimed 64 MiB rounds after the verification round (which is untimed too).</summary>
     public const int LargeWarmupRounds = 1;
-    private const string CreateBody = """{"image":"busybox"}""";
     private const int MaxErrors = 20;
     /// <summary>A warm-up batch with at most this much JIT CPU (one or two kernel ticks) counts as steady.</summary>
     private const double SteadyJitMs = 20;
@@ -72,21 +70,11 @@ internal sealed class FilesScenario(HearthdInstance hearthd, BenchOptions option
     /// <summary>Creates the workspace, enables its runtime API and makes <c>/bench</c> in it; not timed.</summary>
     public async Task PrepareAsync(CancellationToken cancellationToken = default)
     {
-        var created = await hearthd.SendAsync(HttpMethod.Post, "/workspace", CreateBody, cancellationToken);
-        if (created.Status != HttpStatusCode.Created || created.Workspace.GetProperty("status").GetString() != "running")
-            throw new BenchException($"POST /workspace: HTTP {(int)created.Status}: {created.Body}");
-        workspaceId = created.Workspace.GetProperty("id").GetString()!;
-
-        var access = await hearthd.SendAsync(HttpMethod.Post, $"/workspace/{workspaceId}/runtime-api-access/enable", null, cancellationToken);
-        if (access.Status != HttpStatusCode.OK)
-            throw new BenchException($"POST /workspace/{workspaceId}/runtime-api-access/enable: HTTP {(int)access.Status}: {access.Body}");
-        var gatewayUrl = access.Json.GetProperty("gateway_url").GetString()!;
-        gateway = new FilesGatewayClient(gatewayUrl, access.Json.GetProperty("token").GetString()!);
-
+        var workspace = await RuntimeWorkspace.CreateAsync(hearthd, cancellationToken);
+        (workspaceId, agentPid) = (workspace.Id, workspace.AgentPid);
+        var gatewayUrl = workspace.GatewayUrl;
+        gateway = new FilesGatewayClient(gatewayUrl, workspace.Token);
         crun = new Crun(hearthd.CrunRoot);
-        var state = await HostProcess.RunCheckedAsync("crun", ["--root", hearthd.CrunRoot, "state", workspaceId], cancellationToken);
-        using (var json = JsonDocument.Parse(state.StandardOutput))
-            agentPid = json.RootElement.GetProperty("pid").GetInt32();
         await crun.ExecCheckedAsync(workspaceId, ["mkdir", "-p", FileSizeSeries.Directory], cancellationToken);
         replies = GC.AllocateUninitializedArray<byte>(ReplyBufferSize);
         progress.WriteLine($"files: workspace {workspaceId} (agent pid {agentPid}), gateway {gatewayUrl}");
