@@ -21,8 +21,14 @@ namespace Hearth.Server.RuntimeApi.Terminals;
 /// Other text messages wait in <see cref="WorkspaceEvents"/>' bounded queue. One send at a
 /// time (a WebSocket allows no more), under <see cref="sendLock"/>.
 /// </remarks>
-internal sealed partial class RuntimeSocket(WebSocket socket, WorkspaceTerminals terminals, WorkspaceEvents events, ILogger<RuntimeSocket> logger)
+internal sealed partial class RuntimeSocket(WebSocket socket, WorkspaceTerminals terminals, WorkspaceEvents events, Func<bool> workspaceRuns,
+    ILogger<RuntimeSocket> logger)
 {
+    /// <summary>How often the socket checks that the workspace run it belongs to goes on.</summary>
+    private static readonly TimeSpan RunCheckInterval = TimeSpan.FromSeconds(1);
+
+    public const string StoppedDescription = "the workspace stopped";
+
     /// <summary>The close status a socket gets when a newer one of the same workspace replaces it (an application code, RFC 6455 §7.4.2).</summary>
     public const WebSocketCloseStatus ReplacedStatus = (WebSocketCloseStatus)4001;
 
@@ -64,10 +70,14 @@ internal sealed partial class RuntimeSocket(WebSocket socket, WorkspaceTerminals
             var receive = ReceiveAsync();
             var send = SendTerminalsAsync(stop.Token);
             var forward = ForwardEventsAsync(subscription.Reader, stop.Token);
-            var first = await Task.WhenAny(receive, send, forward, replaced.Task);
+            var stopped = WaitForWorkspaceStopAsync(stop.Token);
+            var first = await Task.WhenAny(receive, send, forward, replaced.Task, stopped);
             await stop.CancelAsync();
-            await Task.WhenAll(send, forward).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            await CloseAsync(first == replaced.Task, receive);
+            await Task.WhenAll(send, forward, stopped).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            var (status, description) = first == replaced.Task ? (ReplacedStatus, ReplacedDescription)
+                : first == stopped ? (WebSocketCloseStatus.EndpointUnavailable, StoppedDescription)
+                : (WebSocketCloseStatus.NormalClosure, "");
+            await CloseAsync(first == replaced.Task || first == stopped, status, description, receive);
         }
         finally
         {
@@ -76,6 +86,18 @@ internal sealed partial class RuntimeSocket(WebSocket socket, WorkspaceTerminals
     }
 
     private void Wake() => wake.Writer.TryWrite(true);
+
+    /// <summary>
+    /// Ends when the workspace run this socket belongs to is over (stopped, paused into a stop,
+    /// restarted): its terminals are gone, so the client is told to reconnect rather than watch
+    /// a terminal set nobody will write to again.
+    /// </summary>
+    private async Task WaitForWorkspaceStopAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(RunCheckInterval);
+        while (workspaceRuns())
+            await timer.WaitForNextTickAsync(cancellationToken);
+    }
 
     /// <summary>Sends each terminal's new output, a chunk per terminal in turn, and its exit notice after its last byte.</summary>
     private async Task SendTerminalsAsync(CancellationToken cancellationToken)
@@ -228,19 +250,17 @@ internal sealed partial class RuntimeSocket(WebSocket socket, WorkspaceTerminals
     /// Ends the connection: a replaced socket sends <see cref="ReplacedStatus"/> and waits for the
     /// client's close; a client that closed gets its close answered; a broken one is cut.
     /// </summary>
-    private async Task CloseAsync(bool wasReplaced, Task receive)
+    // serverInitiated: the server ends the socket (replaced, workspace stopped) rather than answering the client's close.
+    private async Task CloseAsync(bool serverInitiated, WebSocketCloseStatus status, string description, Task receive)
     {
         try
         {
-            if (wasReplaced || socket.State == WebSocketState.CloseReceived)
+            if (serverInitiated || socket.State == WebSocketState.CloseReceived)
             {
                 using var timeout = new CancellationTokenSource(CloseTimeout);
                 await sendLock.WaitAsync(timeout.Token);
                 // The sender has stopped: the lock is never given back.
-                if (wasReplaced)
-                    await socket.CloseOutputAsync(ReplacedStatus, ReplacedDescription, timeout.Token);
-                else
-                    await socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", timeout.Token);
+                await socket.CloseOutputAsync(status, description, timeout.Token);
                 await receive.WaitAsync(timeout.Token);
             }
         }

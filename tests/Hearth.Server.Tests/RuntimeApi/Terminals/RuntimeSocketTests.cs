@@ -22,7 +22,7 @@ public sealed class RuntimeSocketTests
     {
         var events = new WorkspaceEvents();
         await using var pair = await SocketPair.OpenAsync();
-        var socket = new RuntimeSocket(pair.Server, new WorkspaceTerminals("ws-a", null!), events, NullLogger<RuntimeSocket>.Instance);
+        var socket = new RuntimeSocket(pair.Server, new WorkspaceTerminals("ws-a", null!), events, () => true, NullLogger<RuntimeSocket>.Instance);
         var run = socket.RunAsync();
         const string message = """{"channel":"watcher","type":"ready","watcher_id":"w1","root":"/","dirs":1}""";
 
@@ -47,7 +47,7 @@ public sealed class RuntimeSocketTests
     public async Task A_replaced_socket_is_closed_with_4001()
     {
         await using var pair = await SocketPair.OpenAsync();
-        var socket = new RuntimeSocket(pair.Server, new WorkspaceTerminals("ws-a", null!), new WorkspaceEvents(), NullLogger<RuntimeSocket>.Instance);
+        var socket = new RuntimeSocket(pair.Server, new WorkspaceTerminals("ws-a", null!), new WorkspaceEvents(), () => true, NullLogger<RuntimeSocket>.Instance);
         var run = socket.RunAsync();
 
         socket.Replace();
@@ -61,10 +61,30 @@ public sealed class RuntimeSocketTests
     }
 
     [Fact]
+    public async Task A_socket_of_a_workspace_run_that_ended_is_closed_with_1001()
+    {
+        await using var pair = await SocketPair.OpenAsync();
+        var runs = true;
+        var socket = new RuntimeSocket(pair.Server, new WorkspaceTerminals("ws-a", null!), new WorkspaceEvents(), () => Volatile.Read(ref runs), NullLogger<RuntimeSocket>.Instance);
+        var run = socket.RunAsync();
+        await Task.Delay(1500);
+        Assert.False(run.IsCompleted);
+
+        Volatile.Write(ref runs, false);
+        var result = await pair.Client.ReceiveAsync(new byte[1024], CancellationToken.None).WaitAsync(Timeout);
+        await pair.Client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", CancellationToken.None).WaitAsync(Timeout);
+        await run.WaitAsync(Timeout);
+
+        Assert.Equal(WebSocketMessageType.Close, result.MessageType);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, pair.Client.CloseStatus);
+        Assert.Equal(RuntimeSocket.StoppedDescription, pair.Client.CloseStatusDescription);
+    }
+
+    [Fact]
     public async Task A_client_that_vanishes_ends_the_socket()
     {
         await using var pair = await SocketPair.OpenAsync();
-        var socket = new RuntimeSocket(pair.Server, new WorkspaceTerminals("ws-a", null!), new WorkspaceEvents(), NullLogger<RuntimeSocket>.Instance);
+        var socket = new RuntimeSocket(pair.Server, new WorkspaceTerminals("ws-a", null!), new WorkspaceEvents(), () => true, NullLogger<RuntimeSocket>.Instance);
         var run = socket.RunAsync();
 
         pair.Client.Abort();
