@@ -35,6 +35,9 @@ internal static class TarGz
         var root = Path.GetFullPath(localRoot);
         var count = 0;
         string? prefix = null;
+        // Links are made last: an entry written after a link could otherwise go through it
+        // (`a -> /etc`, then `a/passwd`) to a place outside the destination.
+        var links = new List<(string Target, string LinkName)>();
         await using var gzip = new GZipStream(tarGz, CompressionMode.Decompress, leaveOpen: true);
         await using var tar = new TarReader(gzip, leaveOpen: true);
         while (await tar.GetNextEntryAsync(copyData: false, cancellationToken) is { } entry)
@@ -49,20 +52,16 @@ internal static class TarGz
             switch (entry.EntryType)
             {
                 case TarEntryType.Directory:
+                    RefuseLinksOnTheWay(root, target, entry.Name);
                     Directory.CreateDirectory(target);
                     break;
                 case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                    RefuseLinksOnTheWay(root, target, entry.Name);
                     Directory.CreateDirectory(Path.GetDirectoryName(target)!);
                     await entry.ExtractToFileAsync(target, overwrite: true, cancellationToken);
                     break;
                 case TarEntryType.SymbolicLink:
-                    Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                    if (File.Exists(target) || Directory.Exists(target))
-                    {
-                        File.Delete(target);
-                    }
-
-                    File.CreateSymbolicLink(target, entry.LinkName);
+                    links.Add((target, entry.LinkName));
                     break;
                 default:
                     // Devices, fifos and hard links have no place in a copy of files.
@@ -72,7 +71,31 @@ internal static class TarGz
             count++;
         }
 
+        foreach (var (target, linkName) in links)
+        {
+            RefuseLinksOnTheWay(root, target, target);
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            if (Directory.Exists(target) && new DirectoryInfo(target).LinkTarget is null)
+                throw new CliException($"the archive has a link where a directory is: {target}");
+            File.Delete(target);
+            File.CreateSymbolicLink(target, linkName);
+        }
+
         return count;
+    }
+
+    /// <summary>Refuses a target whose way down from <paramref name="root"/> passes through a symbolic link.</summary>
+    private static void RefuseLinksOnTheWay(string root, string target, string name)
+    {
+        var relative = Path.GetRelativePath(root, Path.GetDirectoryName(target) ?? root);
+        if (relative == ".") return;
+        var at = root;
+        foreach (var part in relative.Split(Path.DirectorySeparatorChar))
+        {
+            at = Path.Combine(at, part);
+            if (new FileInfo(at).LinkTarget is not null)
+                throw new CliException($"the archive has an entry under a symbolic link: {name}");
+        }
     }
 
     /// <summary>

@@ -26,9 +26,18 @@ internal static partial class AgentBundle
         var ripgrep = FindOnPath("rg");
         if (ripgrep is not null)
         {
-            var rgLdd = await processes.RunCheckedAsync(new ProcessRequest("ldd", [ripgrep]), cancellationToken);
-            foreach (var library in LibraryPaths().Matches(rgLdd.StandardOutput).Select(m => m.Groups["path"].Value))
-                if (!libraries.Any(l => Path.GetFileName(l) == Path.GetFileName(library))) libraries.Add(library);
+            // Optional: an rg that ldd cannot read (a static build: "not a dynamic executable")
+            // cannot run through the bundle's loader, so it is left out rather than failing start-up.
+            var rgLdd = await processes.RunAsync(new ProcessRequest("ldd", [ripgrep]), cancellationToken);
+            if (rgLdd.Succeeded)
+            {
+                foreach (var library in LibraryPaths().Matches(rgLdd.StandardOutput).Select(m => m.Groups["path"].Value))
+                    if (!libraries.Any(l => Path.GetFileName(l) == Path.GetFileName(library))) libraries.Add(library);
+            }
+            else
+            {
+                ripgrep = null;
+            }
         }
         var loader = libraries.FirstOrDefault(l => Path.GetFileName(l).StartsWith("ld-linux", StringComparison.Ordinal))
             ?? throw new RuntimeException("agent_missing", $"ldd {agentBinary} names no dynamic loader");

@@ -121,7 +121,10 @@ internal sealed class AgentConnection : IAsyncDisposable
         try
         {
             if (!IsOpen) throw new RuntimeException("agent_unreachable", "the connection to the agent is closed");
-            await FrameCodec.WriteAsync(stream, frame, cancellationToken);
+            // Never cancelled half-way: a frame cut between its header and payload would put
+            // every other stream of the connection out of step. The caller's token only decides
+            // whether to wait for the turn to write.
+            await FrameCodec.WriteAsync(stream, frame, CancellationToken.None);
         }
         catch (IOException e)
         {
@@ -150,10 +153,18 @@ internal sealed class AgentConnection : IAsyncDisposable
         {
             reason = $"the connection to the agent broke: {e.Message}";
         }
-        await closed.CancelAsync();
-        foreach (var sink in streams.Values)
-            sink.Fail(reason);
-        streams.Clear();
+        catch (Exception e)
+        {
+            // A bug in a stream's handler must still end the connection, not leave it looking open.
+            reason = $"the connection to the agent failed: {e.GetType().Name}: {e.Message}";
+        }
+        finally
+        {
+            await closed.CancelAsync();
+            foreach (var sink in streams.Values)
+                sink.Fail(reason);
+            streams.Clear();
+        }
     }
 
     private static AgentMessage Parse(Frame frame) =>

@@ -31,6 +31,8 @@ internal sealed class AgentPool(WorkspaceService workspaces)
             if (connections.TryGetValue(workspaceId, out open) && open.IsOpen) return open;
             var connection = await DialAsync(workspaceId, cancellationToken);
             connections[workspaceId] = connection;
+            // The broken one it replaces still holds a socket until disposed.
+            if (open is not null) await open.DisposeAsync();
             return connection;
         }
         finally

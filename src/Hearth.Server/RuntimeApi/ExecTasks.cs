@@ -48,7 +48,9 @@ internal sealed partial class ExecTasks(AgentPool agents, ILogger<ExecTasks> log
         AgentProcess process;
         try
         {
-            process = await connection.SpawnAsync(argv, env: null, cwd: "/root", stdin: true, cancellationToken);
+            // Not the request's token: a client that hangs up between spawn and spawned would
+            // otherwise leave a process running that no task names.
+            process = await connection.SpawnAsync(argv, env: null, cwd: "/root", stdin: true, CancellationToken.None);
         }
         catch (Exception e)
         {

@@ -43,7 +43,11 @@ internal sealed class Operation : IAgentStream
         thread.UnsafeStart();
     }
 
-    public void WriteStdin(ReadOnlyMemory<byte> data) => _context.Input.Add(data, _cancel.Token);
+    /// <remarks>
+    /// The reader may route a frame here just as <see cref="Run"/> ends and disposes
+    /// <see cref="_cancel"/>: the token is the context's copy, taken before, never the source's.
+    /// </remarks>
+    public void WriteStdin(ReadOnlyMemory<byte> data) => _context.Input.Add(data, _context.Cancellation);
 
     public void CloseStdin() => _context.Input.Complete();
 

@@ -110,7 +110,7 @@ internal sealed partial class WatcherRegistry(AgentPool agents, WorkspaceService
         }
     }
 
-    [LoggerMessage(EventId = 7301, Level = LogLevel.Information, Message = "watcher {WatcherId} of {WorkspaceId} ended: {Reason}")]
+    [LoggerMessage(EventId = 7401, Level = LogLevel.Information, Message = "watcher {WatcherId} of {WorkspaceId} ended: {Reason}")]
     private partial void LogEnded(string watcherId, string workspaceId, string reason);
 
     private sealed class Set
