@@ -29,18 +29,16 @@ globalThis.fetch = (input, init) => {
 // --experimental-websocket); on a Node without one (Debian's Node 18), the `ws` package plays it.
 if (!globalThis.WebSocket) globalThis.WebSocket = (await import('ws')).WebSocket;
 const OriginalWebSocket = globalThis.WebSocket;
-if (OriginalWebSocket) {
-  const socketTargets = targets.map(([from, to]) => [from.replace(/^http/, 'ws'), to.replace(/\/$/, '').replace(/^http/, 'ws')]);
-  globalThis.WebSocket = class extends OriginalWebSocket {
-    constructor(url, protocols) {
-      let href = String(url);
-      for (const [from, to] of socketTargets) {
-        if (href === from || href.startsWith(from + '/') || href.startsWith(from + '?')) {
-          href = to + href.slice(from.length);
-          break;
-        }
+const socketTargets = targets.map(([from, to]) => [from.replace(/^http/, 'ws'), to.replace(/\/$/, '').replace(/^http/, 'ws')]);
+globalThis.WebSocket = class extends OriginalWebSocket {
+  constructor(url, protocols) {
+    let href = String(url);
+    for (const [from, to] of socketTargets) {
+      if (href === from || href.startsWith(from + '/') || href.startsWith(from + '?')) {
+        href = to + href.slice(from.length);
+        break;
       }
-      super(href, protocols);
     }
-  };
-}
+    super(href, protocols);
+  }
+};

@@ -12,7 +12,7 @@ public sealed class FileFootprintTests(ITestOutputHelper output)
     private const long AnonLimitKiB = 4 * 1024;
 
     [Fact]
-    public async Task After_archiving_extracting_and_listing_64_MiB_the_agent_is_back_under_8_MiB()
+    public async Task After_archiving_extracting_and_listing_64_MiB_the_agent_gives_its_private_memory_back()
     {
         await using var container = await AgentContainer.StartAsync();
         await using var client = await container.ConnectAsync();

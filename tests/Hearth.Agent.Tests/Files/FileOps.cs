@@ -12,7 +12,6 @@ internal sealed class FileOps(AgentClient client)
     public async Task<OpResult> RunAsync(string op, object args, byte[]? input = null)
     {
         var operation = await client.StartOperationAsync(op, JsonSerializer.SerializeToElement(args, JsonOptions));
-        operation.DiscardOutput = false;
         if (input is not null)
         {
             for (var offset = 0; offset < input.Length; offset += 64 * 1024)

@@ -26,14 +26,33 @@ public sealed class InitTests
     [Fact]
     public async Task Signals_GoToTheMainCommand_NotToSpawnedProcesses()
     {
-        await using var container = await AgentContainer.StartAsync("sh", "-c", "trap 'exit 42' USR1; while true; do sleep 0.1; done");
+        await using var container = await AgentContainer.StartAsync("sh", "-c", "trap 'echo main > /tmp/main-got-usr1' USR1; trap 'exit 42' USR2; while true; do sleep 0.1; done");
         await using var client = await container.ConnectAsync();
-        var spawned = await client.SpawnAsync(["sh", "-c", "trap 'echo got-usr1' USR1; sleep 2; echo done"]);
+        // Traps run between the short sleeps, so a USR1 that reached this shell would show at once.
+        var spawned = await client.SpawnAsync(["sh", "-c", "trap 'echo got-usr1' USR1; while true; do sleep 0.1; done"]);
 
         await container.KillAsync("USR1");
-        Assert.Equal(42, await container.WaitForExitAsync());
-        // The shutdown's SIGTERM ends the spawned shell; it never saw the USR1.
+        var main = await client.SpawnAsync(["sh", "-c", "sleep 0.5; cat /tmp/main-got-usr1"]);
+        await main.WaitForEndAsync();
+
+        Assert.Equal("main\n", main.StdoutText);
         Assert.DoesNotContain("got-usr1", spawned.StdoutText);
+        // The control: the same signal sent to the spawned shell itself is seen, so the check above can fail.
+        var direct = await client.SpawnAsync(["kill", "-USR1", spawned.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await direct.WaitForEndAsync();
+        await WaitUntilAsync(() => spawned.StdoutText.Contains("got-usr1", StringComparison.Ordinal));
+
+        await container.KillAsync("USR2");
+        Assert.Equal(42, await container.WaitForExitAsync());
+    }
+
+    private static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        for (var waited = 0; !condition(); waited += 50)
+        {
+            Assert.True(waited < 5000, "the condition did not hold within 5 s");
+            await Task.Delay(50);
+        }
     }
 
     [Fact]

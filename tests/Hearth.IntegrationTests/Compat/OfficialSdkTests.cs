@@ -10,13 +10,12 @@ namespace Hearth.IntegrationTests.Compat;
 /// </summary>
 public sealed class OfficialSdkTests(HearthdFixture fixture) : IClassFixture<HearthdFixture>
 {
-    private static readonly string CompatDir = Path.Combine(RepositoryPaths.Root, "tests", "compat");
+    private static string CompatDir => OfficialSdk.CompatDir;
 
     [Fact]
     public async Task The_official_sdk_runs_the_control_plane_calls_of_the_use_cases()
     {
-        var install = await Command.RunAsync("npm", ["ci", "--prefix", CompatDir, "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5));
-        Assert.True(install.ExitCode == 0, "npm ci in tests/compat failed: " + install);
+        await OfficialSdk.EnsureInstalledAsync();
 
         var hearthd = fixture.Hearthd;
         var run = await Command.RunAsync("/usr/bin/env",

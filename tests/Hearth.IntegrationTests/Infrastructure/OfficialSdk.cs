@@ -10,14 +10,24 @@ public static class OfficialSdk
 {
     public static string CompatDir { get; } = Path.Combine(RepositoryPaths.Root, "tests", "compat");
 
+    /// <summary>One <c>npm ci</c> per test run: every script shares <c>tests/compat/node_modules</c>.</summary>
+    private static readonly Lazy<Task<CommandResult>> Install = new(() =>
+        Command.RunAsync("npm", ["ci", "--prefix", CompatDir, "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5)));
+
+    /// <summary>Installs the SDK (once) and fails the test if that failed.</summary>
+    public static async Task EnsureInstalledAsync()
+    {
+        var install = await Install.Value;
+        Assert.True(install.ExitCode == 0, "npm ci in tests/compat failed: " + install);
+    }
+
     /// <summary>
-    /// <c>npm ci</c>, then <c>node --import preload.mjs SCRIPT</c>; the test fails with the
+    /// <c>npm ci</c> (once), then <c>node --import preload.mjs SCRIPT</c>; the test fails with the
     /// script's output and hearthd's log unless it exits 0 and prints <paramref name="passedLine"/>.
     /// </summary>
     public static async Task RunAsync(HearthdInstance hearthd, string script, string passedLine, TimeSpan? timeout = null)
     {
-        var install = await Command.RunAsync("npm", ["ci", "--prefix", CompatDir, "--no-audit", "--no-fund"], TimeSpan.FromMinutes(5));
-        Assert.True(install.ExitCode == 0, "npm ci in tests/compat failed: " + install);
+        await EnsureInstalledAsync();
 
         var run = await Command.RunAsync("/usr/bin/env",
             [$"HEARTH_URL={hearthd.ApiUrl}", $"HEARTH_RUNTIME_URL={hearthd.RuntimeUrl}", $"HEARTH_CLIENT_ID={hearthd.ClientId}",
