@@ -5,8 +5,8 @@ namespace Hearth.Agent;
 /// <summary>
 /// Gives memory back after bulk work: PID 1 must not keep the heap it grew for one (idle RSS
 /// &lt;= 8 MiB, docs/design/agent-protocol.md). The pump trims after process output, but only
-/// while it has pipes to watch; an archive or a listing allocates on its own thread and trims
-/// through <see cref="TrimSince"/>. Both the managed heap and glibc's malloc arenas (every
+/// while it has pipes to watch; every operation (an archive, a listing) allocates on its own
+/// thread and trims through <see cref="TrimSince"/> when it ends (<c>Operation.Run</c>). Both the managed heap and glibc's malloc arenas (every
 /// operation thread gets one, and native buffers such as zlib's live there) are given back.
 /// </summary>
 internal static class AgentMemory

@@ -33,7 +33,6 @@ internal static class ArchiveOperation
         if (args.Paths is not { Count: > 0 } requested) throw new OperationException("bad_request", "paths must name at least one path");
         if (requested.Count > MaxPaths) throw new OperationException("bad_request", $"paths may name at most {MaxPaths} paths");
         var exclude = args.ExcludePatterns is { Count: > 0 } patterns ? IgnoreRules.Parse(patterns) : null;
-        var mark = AgentMemory.Mark();
 
         // Every path must resolve before the first byte: a missing one is a 404, not a cut archive.
         var tops = new List<(WorkspacePath Path, Statx St)>();
@@ -56,7 +55,6 @@ internal static class ArchiveOperation
                 writer.Add(tar, path, st);
         }
 
-        AgentMemory.TrimSince(mark);
         return OperationContext.Result(new FsArchiveResult { Entries = writer.Entries }, AgentFilesJsonContext.Default.FsArchiveResult);
     }
 }

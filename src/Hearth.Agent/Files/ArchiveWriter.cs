@@ -43,7 +43,16 @@ internal sealed unsafe class ArchiveWriter(OperationContext context, IgnoreRules
 
                 var entryName = prefix.Length == 0 ? entry.Name : prefix + "/" + entry.Name;
                 if (AddEntry(tar, current, entry, entryName, path.Value) is { } child)
+                {
+                    // Each level holds a descriptor and a read buffer: a pathological depth must
+                    // end in a clear error, not in EMFILE or PID 1's memory.
+                    if (stack.Count >= TreeRemover.MaxDepth)
+                    {
+                        child.Dispose();
+                        throw new OperationException("conflict", $"{path} is more than {TreeRemover.MaxDepth} levels deep");
+                    }
                     stack.Add((child, entryName, new DirectoryReader(child, entryName)));
+                }
             }
         }
         finally

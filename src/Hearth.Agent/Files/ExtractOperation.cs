@@ -28,7 +28,6 @@ internal static class ExtractOperation
     {
         var args = context.Args(AgentFilesJsonContext.Default.FsExtractArgs);
         var dest = WorkspacePath.Parse(string.IsNullOrEmpty(args.Dest) ? "/" : args.Dest, "dest");
-        var mark = AgentMemory.Mark();
         using (var existing = WorkspaceRoot.TryOpen(dest, Libc.O_PATH))
         {
             if (existing is not null && !WorkspaceRoot.Stat(existing, dest.Value).IsDirectory)
@@ -55,7 +54,6 @@ internal static class ExtractOperation
 
         if (input.Count == 0) throw new OperationException("bad_request", "the body is empty; send a tar.gz archive");
         extractor.Sync();
-        AgentMemory.TrimSince(mark);
         return OperationContext.Result(new FsExtractResult { Dest = dest.Value, FilesExtracted = extractor.FilesExtracted },
             AgentFilesJsonContext.Default.FsExtractResult);
     }

@@ -20,11 +20,9 @@ internal static class ListOperation
         var path = WorkspacePath.Parse(string.IsNullOrEmpty(args.Path) ? "/" : args.Path);
         if (args.MaxDepth < 1) throw new OperationException("bad_request", "max_depth must be at least 1");
         if (args.Limit < 1) throw new OperationException("bad_request", "limit must be at least 1");
-        var mark = AgentMemory.Mark();
         using var top = OpenDirectory(path);
         using (var data = context.OpenData())
             new TreeLister(args, path, data, context.Cancellation).Run(top);
-        AgentMemory.TrimSince(mark);
         return null;
     }
 

@@ -35,7 +35,6 @@ internal static class ReadOperation
         if (!ranged && (long)st.Size > limit)
             throw TooLarge(path, (long)st.Size, limit);
 
-        var mark = AgentMemory.Mark();
         var source = Source.Open(file, st, path);
         var first = args.StartLine ?? 1;
         var last = args.EndLine ?? long.MaxValue;
@@ -78,7 +77,6 @@ internal static class ReadOperation
         if (send.Sent != measure.Length || (utf8 && !send.Utf8.Finish()))
             throw new OperationException("conflict", $"{path} changed while it was being read; read it again");
         data.Flush();
-        AgentMemory.TrimSince(mark);
         return null;
     }
 

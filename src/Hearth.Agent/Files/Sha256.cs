@@ -69,13 +69,6 @@ internal sealed class Sha256
         return Convert.ToHexStringLower(digest);
     }
 
-    public static string HexOf(ReadOnlySpan<byte> data)
-    {
-        var sha = new Sha256();
-        sha.Append(data);
-        return sha.FinishHex();
-    }
-
     private void Compress(ReadOnlySpan<byte> block)
     {
         var w = _w;

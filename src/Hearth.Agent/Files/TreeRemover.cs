@@ -14,7 +14,8 @@ namespace Hearth.Agent.Files;
 internal static unsafe class TreeRemover
 {
     /// <summary>Levels held open at once; deeper trees fail rather than run out of descriptors.</summary>
-    private const int MaxDepth = 1000;
+    /// <summary>The deepest tree a walk of the fs.* operations enters (delete, archive).</summary>
+    public const int MaxDepth = 1000;
 
     public static void Remove(Fd parent, WorkspacePath path, ulong mountId, CancellationToken cancellation)
     {

@@ -23,7 +23,6 @@ internal static class WriteOperation
         var args = context.Args(AgentFilesJsonContext.Default.FsWriteArgs);
         var path = WorkspacePath.Parse(args.Path);
         if (path.IsRoot) throw new OperationException("bad_request", "is a directory: /");
-        var mark = AgentMemory.Mark();
 
         var (parent, parentPath, name) = Target(path, args.CreateDirs != false);
         using (parent)
@@ -37,7 +36,6 @@ internal static class WriteOperation
             var size = args.Append
                 ? Append(context, parent, name, path, args.Mode, existing is null)
                 : Replace(context, parent, name, path, args.Mode, existing is { IsRegular: true } old ? old : null);
-            AgentMemory.TrimSince(mark);
             return OperationContext.Result(new FsWriteResult { Path = path.Value, Size = size }, AgentFilesJsonContext.Default.FsWriteResult);
         }
     }

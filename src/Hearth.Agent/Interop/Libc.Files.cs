@@ -36,7 +36,6 @@ internal static unsafe partial class Libc
     public const int O_WRONLY = 0x1;
     public const int O_CREAT = 0x40;
     public const int O_EXCL = 0x80;
-    public const int O_TRUNC = 0x200;
     public const int O_APPEND = 0x400;
     public const int O_PATH = 0x200000;
     public static readonly int O_DIRECTORY = Arm64 ? 0x4000 : 0x10000;
@@ -62,10 +61,6 @@ internal static unsafe partial class Libc
     public const int S_IFREG = 0x8000;
     public const int S_IFDIR = 0x4000;
     public const int S_IFLNK = 0xA000;
-    public const int S_IFCHR = 0x2000;
-    public const int S_IFBLK = 0x6000;
-    public const int S_IFIFO = 0x1000;
-    public const int S_IFSOCK = 0xC000;
 
     // d_type of getdents64(2), dirent.h.
     public const byte DT_UNKNOWN = 0;

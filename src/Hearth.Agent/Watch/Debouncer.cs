@@ -11,8 +11,6 @@ internal sealed class Debouncer(int windowMilliseconds)
     private readonly Dictionary<string, string> _pending = new(StringComparer.Ordinal);
     private readonly Queue<(string Path, long Due)> _order = new();
 
-    public int Count => _pending.Count;
-
     public void Add(string path, string op, long now)
     {
         if (_pending.TryGetValue(path, out var previous))

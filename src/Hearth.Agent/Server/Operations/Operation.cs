@@ -81,6 +81,9 @@ internal sealed class Operation : IAgentStream
 
     private void Run()
     {
+        // Bulk operations (archives, listings, large reads) grow the heap on this thread, where
+        // the pump's own trimming never looks: each one gives back what it made PID 1 allocate.
+        var mark = AgentMemory.Mark();
         try
         {
             var result = _handler(_context);
@@ -94,6 +97,7 @@ internal sealed class Operation : IAgentStream
         }
         finally
         {
+            AgentMemory.TrimSince(mark);
             _connection.OnStreamEnded(this);
             _context.Input.Complete();
             _cancel.Dispose();
