@@ -224,7 +224,16 @@ public sealed class WorkspacesClient
     {
         ApiPaths.Workspace(id); // the same checks of the id as every other call, before anything is cached under it
         var tokens = _connection.RuntimeTokens.GetOrAdd(id, static (key, connection) => new RuntimeTokenSource(connection, key), _connection);
-        await tokens.GetAsync(force, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await tokens.GetAsync(force, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HearthNotFoundException)
+        {
+            // An unknown id (a typo, a deleted workspace) must not stay cached for the client's life.
+            _connection.RuntimeTokens.TryRemove(new KeyValuePair<string, RuntimeTokenSource>(id, tokens));
+            throw;
+        }
         return new RuntimeClient(new RuntimeConnection(_connection, tokens));
     }
 

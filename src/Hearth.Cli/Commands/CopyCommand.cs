@@ -109,7 +109,7 @@ internal static class CopyCommand
         try
         {
             var stat = await rt.Files.StatAsync(remotePath, cancellationToken);
-            if (stat.Type is "directory" or "dir" or "folder")
+            if (stat.Type == "directory")
             {
                 return (remotePath, localName);
             }

@@ -176,7 +176,8 @@ public sealed class FilesClient
 
     /// <summary>
     /// Downloads paths as one tar.gz, streamed as the runtime writes it: <c>POST /files/transfer/download</c>.
-    /// Entries are named as in the workspace, without the leading <c>/</c>.
+    /// Each requested path becomes an entry named by its last component (<c>/app/src</c> is
+    /// <c>src/...</c>), so an upload with <c>dest</c> set to the parent restores it.
     /// </summary>
     /// <param name="paths">Absolute paths to include.</param>
     /// <param name="excludePatterns">Name globs to leave out (<c>node_modules</c>, <c>.git</c>); null for none.</param>

@@ -104,14 +104,14 @@ internal sealed class ExecTaskState(string id, IReadOnlyList<string> command, in
         lock (gate) subscribers.Remove(subscription);
     }
 
-    public ExecTask ToWire(IReadOnlyList<string>? commandOverride = null)
+    public ExecTask ToWire()
     {
         lock (gate)
         {
             return new ExecTask
             {
                 Id = Id,
-                Command = commandOverride ?? command,
+                Command = command,
                 Status = status,
                 GuestPid = pid,
                 ExitCode = exitCode,

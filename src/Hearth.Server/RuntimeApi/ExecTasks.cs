@@ -39,27 +39,34 @@ internal sealed partial class ExecTasks(AgentPool agents, ILogger<ExecTasks> log
     {
         var tasks = Tasks(workspaceId);
         Expire(tasks);
-        if (tasks.Values.Count(t => !t.Completion.IsCompleted) >= MaxRunning)
-            throw new ApiException(429, "too_many_tasks", $"at most {MaxRunning} exec tasks run at once in a workspace");
         var task = new ExecTaskState("task_" + RandomNumberGenerator.GetHexString(12, lowercase: true), argv, ttlSeconds, hasOwnConnection: subscribe);
+        lock (tasks)
+        {
+            // Counted and registered together, so concurrent starts cannot pass the limit; a
+            // pending task holds its slot while it starts.
+            if (tasks.Values.Count(t => !t.Completion.IsCompleted) >= MaxRunning)
+                throw new ApiException(429, "too_many_tasks", $"at most {MaxRunning} exec tasks run at once in a workspace");
+            tasks[task.Id] = task;
+        }
         var events = subscribe ? task.Subscribe(replay: false) : null;
-        var own = subscribe ? await agents.RentAsync(workspaceId, cancellationToken) : null;
-        var connection = own ?? await agents.GetAsync(workspaceId, cancellationToken);
+        AgentConnection? own = null;
         AgentProcess process;
         try
         {
+            own = subscribe ? await agents.RentAsync(workspaceId, cancellationToken) : null;
+            var connection = own ?? await agents.GetAsync(workspaceId, cancellationToken);
             // Not the request's token: a client that hangs up between spawn and spawned would
             // otherwise leave a process running that no task names.
             process = await connection.SpawnAsync(argv, env: null, cwd: "/root", stdin: true, CancellationToken.None);
         }
         catch (Exception e)
         {
+            tasks.TryRemove(task.Id, out _);
             events?.Dispose();
             if (own is not null) await agents.ReturnAsync(workspaceId, own);
             if (e is Hearth.Runtime.RuntimeException { Code: "spawn_failed" }) throw new ApiException(400, "spawn_failed", e.Message);
             throw;
         }
-        tasks[task.Id] = task;
         task.Process = process;
         task.Started(process.Pid);
         if (!keepStdin) await process.CloseStdinAsync(cancellationToken);

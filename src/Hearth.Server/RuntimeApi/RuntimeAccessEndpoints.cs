@@ -40,8 +40,8 @@ internal static class RuntimeAccessEndpoints
             // Rotation: a new raw token and a new generation, so every earlier token stops working.
             group.MapPost("/token", async (string id, WorkspaceService service, RuntimeTokens tokens, HearthOptions options) =>
             {
-                RequireEnabled(service.Get(id));
-                var workspace = await service.ChangeAsync(id, w => w with
+                // Checked inside the change, under the workspace's lock: a concurrent disable wins cleanly.
+                var workspace = await service.ChangeAsync(id, w => RequireEnabled(w) with
                 {
                     RuntimeRawToken = RuntimeTokens.NewRawToken(),
                     RuntimeTokenGeneration = w.RuntimeTokenGeneration + 1,
