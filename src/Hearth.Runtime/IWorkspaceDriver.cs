@@ -52,6 +52,8 @@ internal sealed record WorkspaceSpec
     public required int DiskSizeMb { get; init; }
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
     public IReadOnlyList<string> Cmd { get; init; } = [];
+    /// <summary>The workspace's address on the workspaces' network; null runs it with loopback only.</summary>
+    public System.Net.IPAddress? Address { get; init; }
 }
 
 /// <summary>Kernel-enforced limits of a workspace.</summary>

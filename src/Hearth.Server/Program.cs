@@ -1,9 +1,12 @@
 using Hearth.Runtime.Containers;
 using Hearth.Runtime.Images;
+using Hearth.Runtime.Network;
+using Hearth.Runtime.Network.Firewall;
 using Hearth.Runtime.Processes;
 using Hearth.Server.Api;
 using Hearth.Server.Auth;
 using Hearth.Server.Hosting;
+using Hearth.Server.Network;
 using Hearth.Server.Options;
 using Hearth.Server.Persistence;
 using Hearth.Server.RuntimeApi;
@@ -34,6 +37,19 @@ services.AddSingleton<WorkspaceRepository>();
 services.AddSingleton<ApiKeyRepository>();
 services.AddSingleton<ApiKeyAuthenticator>();
 services.AddSingleton<IProcessRunner, ProcessRunner>();
+var networkOptions = new NetworkOptions
+{
+    Pool = options.NetworkPool,
+    NamespacePath = NetworkNamespace.Resolve(options.NetworkNamespace),
+    Uplink = options.NetworkUplink,
+    DnsUpstreams = options.DnsUpstreams.Count > 0 ? options.DnsUpstreams : ResolvConf.Nameservers(),
+};
+services.AddSingleton(networkOptions);
+services.AddSingleton(_ => new NetworkNamespace(networkOptions.NamespacePath));
+services.AddSingleton<HostNetwork>();
+services.AddSingleton<WorkspaceLinks>();
+services.AddSingleton<NftFirewall>();
+services.AddSingleton<NetworkService>();
 services.AddSingleton(new DriverOptions
 {
     DataDir = options.DataDir,
@@ -41,6 +57,7 @@ services.AddSingleton(new DriverOptions
     CrunRoot = Path.Combine(options.DataDir, "run", "crun"),
     AgentDir = Path.Combine(options.DataDir, "agent", "current"),
     CrunPath = options.CrunPath,
+    Resolver = networkOptions.Gateway,
 });
 services.AddSingleton<Hearth.Runtime.IWorkspaceDriver, CrunDriver>();
 services.AddSingleton(sp => new ImageStore(options.ImagesDir, ImageCatalog.Recipes(sp.GetRequiredService<IProcessRunner>(), options.AptMirror),
@@ -67,6 +84,7 @@ app.UseMiddleware<BodyLimitMiddleware>();
 app.MapCatalogEndpoints();
 app.MapWorkspaceEndpoints();
 app.MapResourceEndpoints();
+app.MapNetworkEndpoints();
 app.MapRuntimeAccessEndpoints();
 
 var apiUrl = $"http://{options.ApiListen}";

@@ -191,7 +191,8 @@ internal sealed class CreateBreakdown : IDisposable
         });
         await CrunRun.TimeWithCpuAsync(async () =>
         {
-            await crun.RunDetachedAsync(id, paths.Bundle, paths.ConsoleLog, paths.InitPidFile, cancellationToken);
+            await crun.CreateAsync(id, paths.Bundle, paths.ConsoleLog, paths.InitPidFile, cancellationToken);
+            await crun.StartAsync(id, cancellationToken);
             return int.Parse(await File.ReadAllTextAsync(paths.InitPidFile, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
         });
     }

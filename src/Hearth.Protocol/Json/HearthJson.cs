@@ -61,6 +61,8 @@ namespace Hearth.Protocol.Json;
 [JsonSerializable(typeof(Hearth.Protocol.Runtime.TerminalResizeMessage))]
 [JsonSerializable(typeof(Hearth.Protocol.Runtime.TerminalExitMessage))]
 [JsonSerializable(typeof(Hearth.Protocol.Runtime.WatcherEventMessage))]
+[JsonSerializable(typeof(Hearth.Protocol.Workspaces.WorkspaceNetworkResponse))]
+[JsonSerializable(typeof(Hearth.Protocol.Workspaces.UpdateNetworkRequest))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
 [JsonSerializable(typeof(JsonElement))]
 [JsonSerializable(typeof(System.Text.Json.Nodes.JsonObject))]

@@ -24,7 +24,7 @@ public sealed record RawTokenResponse
     public bool Success { get; init; } = true;
     /// <summary>The raw token; valid until rotated with <c>POST .../token</c>.</summary>
     public required string Token { get; init; }
-    /// <summary>The workspace's private address for direct calls; null until networking exists.</summary>
+    /// <summary>The workspace's private address for direct calls from other workspaces.</summary>
     public string? Ip { get; init; }
     /// <summary>The port of the runtime API on the workspace's address (9990).</summary>
     public int Port { get; init; } = 9990;

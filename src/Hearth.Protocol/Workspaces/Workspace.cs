@@ -31,7 +31,7 @@ public sealed record Workspace
     public required WorkspaceLifecycle Lifecycle { get; init; }
     /// <summary>The create-time configuration, normalised and kept up to date by resource and lifecycle changes.</summary>
     public required WorkspaceConfig Config { get; init; }
-    /// <summary>Network facts; <c>network.ip</c> is null until networking exists.</summary>
+    /// <summary>Network facts: <c>network.ip</c> is the workspace's private address.</summary>
     public required WorkspaceNetwork Network { get; init; }
     /// <summary>Caller-defined string pairs set through <c>PUT /workspace/:id</c>; empty when none were set.</summary>
     public IReadOnlyDictionary<string, string>? Metadata { get; init; }
@@ -52,7 +52,7 @@ public sealed record WorkspaceInfo
     public bool UserRequestedStop { get; init; }
     /// <summary>The same value as the workspace's <c>ready</c>: true only while <c>running</c>.</summary>
     public bool Ready { get; init; }
-    /// <summary>Private address; null until the workspace has a network.</summary>
+    /// <summary>The workspace's private address (the same as <c>network.ip</c>).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? InternalIp { get; init; }
     /// <summary>Processes the kernel's OOM killer ended inside the workspace since it last started.</summary>
@@ -129,10 +129,10 @@ public sealed record WorkspaceLifecycle
     public DateTimeOffset? CreatedAt { get; init; }
 }
 
-/// <summary>The network facts of a workspace; filled once networking exists.</summary>
+/// <summary>The network facts of a workspace (the full picture: <c>GET /workspace/:id/network</c>).</summary>
 public sealed record WorkspaceNetwork
 {
-    /// <summary>The workspace's IP address; present and null until networking exists.</summary>
+    /// <summary>The workspace's private IP address, kept across stop and start.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public string? Ip { get; init; }
 }
@@ -160,6 +160,18 @@ public sealed record WorkspaceConfig
     public IReadOnlyDictionary<string, string>? Env { get; init; }
     /// <summary>The main process; runs under Hearth's init as PID 1's child.</summary>
     public IReadOnlyList<string>? Cmd { get; init; }
+    /// <summary>Whether the workspace may reach addresses outside the workspace pool; null means true.</summary>
+    public bool? AllowInternet { get; init; }
+    /// <summary>Sources (IPv4 addresses or CIDRs) admitted to the workspace; null or empty admits nobody.</summary>
+    public IReadOnlyList<string>? Ingress { get; init; }
+    /// <summary>When not empty, admitted sources reach only these TCP/UDP ports.</summary>
+    public IReadOnlyList<int>? IngressPorts { get; init; }
+    /// <summary>When not empty, the only destinations (IPs, CIDRs, hostnames) the workspace may reach.</summary>
+    public IReadOnlyList<string>? Egress { get; init; }
+    /// <summary>Workspaces whose addresses are admitted as if listed in <see cref="Ingress"/>.</summary>
+    public IReadOnlyList<string>? PrivateLinkIds { get; init; }
+    /// <summary>Stored and reported by the network API; public endpoints are not served yet.</summary>
+    public bool? PublicAccess { get; init; }
 
     /// <summary>Fields Hearth does not act on yet, kept as given.</summary>
     [JsonExtensionData]

@@ -9,15 +9,16 @@ internal sealed class CrunCli(IProcessRunner processes, DriverOptions options)
     private IEnumerable<string> Global => ["--root", options.CrunRoot];
 
     /// <summary>
-    /// Creates and starts the container detached. The container's stdio goes to
+    /// Creates the container detached, its init waiting for <see cref="StartAsync"/> (the time to
+    /// wire its network namespace). The container's stdio goes to
     /// <paramref name="consoleLog"/>: crun passes its own stdio to the container, and a pipe
     /// back to us would stay open for the container's whole life.
     /// </summary>
-    public async Task RunDetachedAsync(string id, string bundle, string consoleLog, string pidFile, CancellationToken cancellationToken = default)
+    public async Task CreateAsync(string id, string bundle, string consoleLog, string pidFile, CancellationToken cancellationToken = default)
     {
         var result = await processes.RunAsync(new ProcessRequest("/bin/sh",
             ["-c", "exec \"$0\" \"$@\" </dev/null >>\"$HEARTH_CONSOLE\" 2>&1",
-             options.CrunPath, .. Global, "run", "--detach", "--pid-file", pidFile, "--bundle", bundle, id])
+             options.CrunPath, .. Global, "create", "--pid-file", pidFile, "--bundle", bundle, id])
         {
             Environment = new Dictionary<string, string> { ["HEARTH_CONSOLE"] = consoleLog },
             Timeout = TimeSpan.FromSeconds(30),
@@ -26,9 +27,13 @@ internal sealed class CrunCli(IProcessRunner processes, DriverOptions options)
         {
             // crun reports why on the stdio it shares with the container: the console log.
             var tail = File.Exists(consoleLog) ? string.Join(" | ", File.ReadLines(consoleLog).TakeLast(5)) : "";
-            throw new RuntimeException("container_start_failed", $"crun run {id} failed ({result.ExitCode}): {tail}");
+            throw new RuntimeException("container_start_failed", $"crun create {id} failed ({result.ExitCode}): {tail}");
         }
     }
+
+    /// <summary>Lets the init of a created container run.</summary>
+    public Task StartAsync(string id, CancellationToken cancellationToken = default) =>
+        processes.RunCheckedAsync(new ProcessRequest(options.CrunPath, [.. Global, "start", id]), cancellationToken);
 
     /// <summary>True when crun keeps state for <paramref name="id"/> (checked without running crun).</summary>
     public bool HasState(string id) => Directory.Exists(Path.Combine(options.CrunRoot, id));

@@ -10,7 +10,7 @@ namespace Hearth.Runtime.Containers;
 /// network, uts, ipc and cgroup namespaces, on an overlay of the image over its own ext4 disk.
 /// </summary>
 internal sealed partial class CrunDriver(
-    DriverOptions options, IProcessRunner processes, ILogger<CrunDriver> logger) : IWorkspaceDriver
+    DriverOptions options, IProcessRunner processes, ILogger<CrunDriver> logger, Network.WorkspaceLinks? links = null) : IWorkspaceDriver
 {
     private readonly CrunCli crun = new(processes, options);
     private readonly DiskImage disks = new(processes);
@@ -43,9 +43,14 @@ internal sealed partial class CrunDriver(
         try
         {
             Directory.CreateDirectory(paths.Bundle);
+            if (spec.Address is not null && options.Resolver is { } resolver)
+                WriteResolvConf(paths, resolver, spec.UidBase);
             await File.WriteAllTextAsync(paths.Config,
                 OciSpec.Render(spec, paths, options, cgroups.SwapAccounting), cancellationToken);
-            await crun.RunDetachedAsync(spec.Id, paths.Bundle, paths.ConsoleLog, paths.InitPidFile, cancellationToken);
+            await crun.CreateAsync(spec.Id, paths.Bundle, paths.ConsoleLog, paths.InitPidFile, cancellationToken);
+            if (spec.Address is { } address && links is not null)
+                await links.AttachAsync(spec.Id, await ReadInitPidAsync(paths, cancellationToken), address, cancellationToken);
+            await crun.StartAsync(spec.Id, cancellationToken);
         }
         catch
         {
@@ -54,7 +59,21 @@ internal sealed partial class CrunDriver(
             throw;
         }
         LogStarted(spec.Id, clock.Elapsed.TotalMilliseconds);
-        return int.Parse(await File.ReadAllTextAsync(paths.InitPidFile, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+        return await ReadInitPidAsync(paths, cancellationToken);
+    }
+
+    private static async Task<int> ReadInitPidAsync(WorkspacePaths paths, CancellationToken cancellationToken) =>
+        int.Parse(await File.ReadAllTextAsync(paths.InitPidFile, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// The workspace's own /etc/resolv.conf (bind-mounted): the DNS resolver on the gateway. A
+    /// copy per workspace, owned by its root, so root inside may change it without touching others.
+    /// </summary>
+    private static void WriteResolvConf(WorkspacePaths paths, System.Net.IPAddress resolver, long uidBase)
+    {
+        File.WriteAllText(paths.ResolvConf, $"# written by Hearth: the workspace DNS resolver\nnameserver {resolver}\n");
+        if (Interop.Libc.Chown(paths.ResolvConf, (uint)uidBase, (uint)uidBase) != 0)
+            throw new RuntimeException("network_failed", $"chown {paths.ResolvConf} failed");
     }
 
     public async Task StopAsync(string id, TimeSpan grace, CancellationToken cancellationToken = default)
@@ -115,6 +134,9 @@ internal sealed partial class CrunDriver(
     {
         var paths = PathsOf(id);
         await crun.DeleteAsync(id, cancellationToken);
+        // The kernel removes the veth with the namespace, but lazily: a deleted workspace leaves none.
+        if (links is not null)
+            await links.DetachAsync(id, cancellationToken);
         MountStack.Unmount(paths);
         File.Delete(paths.Disk);
         if (Directory.Exists(paths.Root))

@@ -79,7 +79,7 @@ internal static class OciSpec
             },
             ["root"] = new JsonObject { ["path"] = paths.Rootfs, ["readonly"] = false },
             ["hostname"] = spec.Hostname,
-            ["mounts"] = Mounts(options),
+            ["mounts"] = Mounts(options, spec.Address is not null && options.Resolver is not null ? paths.ResolvConf : null),
             ["linux"] = new JsonObject
             {
                 ["uidMappings"] = idMap,
@@ -102,7 +102,15 @@ internal static class OciSpec
         return config.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true });
     }
 
-    private static JsonArray Mounts(DriverOptions options) =>
+    private static JsonArray Mounts(DriverOptions options, string? resolvConf)
+    {
+        var mounts = BaseMounts(options);
+        if (resolvConf is not null)
+            mounts.Add(Mount("/etc/resolv.conf", "none", resolvConf, ["bind", "nosuid", "nodev", "noexec"]));
+        return mounts;
+    }
+
+    private static JsonArray BaseMounts(DriverOptions options) =>
     [
         Mount("/proc", "proc", "proc", []),
         Mount("/dev", "tmpfs", "tmpfs", ["nosuid", "strictatime", "mode=755", "size=65536k"]),

@@ -16,6 +16,8 @@ internal sealed class WorkspacePaths(DriverOptions options, string id)
     public string Lower => Path.Combine(Root, "lower");
     /// <summary>The overlay that is the container's root.</summary>
     public string Rootfs => Path.Combine(Root, "rootfs");
+    /// <summary>Bind-mounted at /etc/resolv.conf when the workspace has a network.</summary>
+    public string ResolvConf => Path.Combine(Root, "resolv.conf");
     public string ConsoleLog => Path.Combine(Root, "console.log");
     /// <summary>crun writes the container's init pid here (<c>--pid-file</c>).</summary>
     public string InitPidFile => Path.Combine(Bundle, "init.pid");

@@ -15,6 +15,8 @@ internal sealed record ProcessRequest(string File, IReadOnlyList<string> Argumen
     public IReadOnlyDictionary<string, string>? Environment { get; init; }
     /// <summary>Called with each line of stdout and stderr as it arrives (progress of long steps).</summary>
     public Action<string>? OnLine { get; init; }
+    /// <summary>Written to the program's stdin, which is then closed; null closes it at once.</summary>
+    public string? StandardInput { get; init; }
     public override string ToString() => $"{File} {string.Join(' ', Arguments)}";
 }
 

@@ -13,6 +13,7 @@ internal sealed class ProcessRunner : IProcessRunner
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
+            StandardInputEncoding = new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
             UseShellExecute = false,
         };
         foreach (var argument in request.Arguments)
@@ -34,9 +35,14 @@ internal sealed class ProcessRunner : IProcessRunner
         {
             throw new RuntimeException("host_tool_missing", $"cannot run {request.File}: {e.Message}", e);
         }
-        process.StandardInput.Close();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
+        if (request.StandardInput is { } input)
+        {
+            try { await process.StandardInput.WriteAsync(input.AsMemory(), cancellationToken); }
+            catch (IOException) { } // the program exited without reading: its exit code says why
+        }
+        process.StandardInput.Close();
 
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(request.Timeout);

@@ -8,18 +8,21 @@ using Hearth.Server.Workspaces;
 namespace Hearth.Server.Hosting;
 
 /// <summary>
-/// Runs before the API listens: prepares the host, lays out the agent bundle, then makes the
+/// Runs before the API listens: prepares the host, lays out the agent bundle, rebuilds the
+/// workspaces' network and firewall from the store, then makes the
 /// host match the store - workspaces that should run run again, half-made or half-deleted ones
 /// are finished off, and traces of workspaces the store does not know are removed.
 /// </summary>
 internal sealed partial class StartupReconciler(
     HearthOptions options, WorkspaceRepository repository, WorkspaceService workspaces, IProcessRunner processes,
-    ILogger<StartupReconciler> logger) : IHostedService
+    Network.NetworkService network, ILogger<StartupReconciler> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await HostPreparation.PrepareAsync(logger, cancellationToken);
         await AgentBundle.PrepareAsync(options.AgentPath, Path.Combine(options.DataDir, "agent", "current"), processes, cancellationToken);
+        // The firewall is whole before any workspace starts again.
+        await network.StartAsync(cancellationToken);
 
         var records = repository.All();
         foreach (var record in records)

@@ -9,6 +9,7 @@ internal static class HearthConfiguration
         "config", "data_dir", "api_listen", "runtime_listen", "edge_http_listen", "edge_https_listen", "ssh_listen",
         "images_dir", "disk_pool_dir", "agent_path", "apt_mirror", "prebuild_images", "stop_grace_seconds",
         "pids_limit", "uid_base", "crun_path", "max_workspaces", "log_level",
+        "network_pool", "network_namespace", "network_uplink", "dns_upstreams",
     ];
 
     public static (HearthOptions Options, IConfiguration Raw) Load(string[] args, IDictionary<string, string?>? environment = null)
@@ -70,6 +71,12 @@ internal static class HearthConfiguration
                 ? Enum.TryParse<LogLevel>(level, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) ? parsed
                     : throw new OptionsException($"log_level must be trace, debug, information, warning or error, not '{level}'")
                 : defaults.LogLevel,
+            NetworkPool = raw["network_pool"] is { } pool ? ParsePool(pool) : defaults.NetworkPool,
+            NetworkNamespace = Empty(raw["network_namespace"]),
+            NetworkUplink = Empty(raw["network_uplink"]),
+            DnsUpstreams = raw["dns_upstreams"] is { } upstreams
+                ? upstreams.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseUpstream).ToList()
+                : defaults.DnsUpstreams,
         };
         // Every workspace's range must fit in 32-bit uids.
         if (options.UidBase + options.MaxWorkspaces * Hearth.Runtime.WorkspaceSpec.UidRangeSize > uint.MaxValue)
@@ -80,6 +87,25 @@ internal static class HearthConfiguration
     }
 
     private static string? Get(Dictionary<string, string?> values, string key) => values.GetValueOrDefault(key);
+
+    private static string? Empty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value.Trim();
+
+    /// <summary>An IPv4 CIDR of /8 to /28 given as its network address ("10.88.0.0/16").</summary>
+    private static System.Net.IPNetwork ParsePool(string text)
+    {
+        if (!System.Net.IPNetwork.TryParse(text, out var pool) || pool.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+            || pool.PrefixLength is < 8 or > 28)
+            throw new OptionsException($"network_pool must be an IPv4 network of /8 to /28 such as 10.88.0.0/16, not '{text}'");
+        return pool;
+    }
+
+    /// <summary>"192.0.2.53" or "192.0.2.53:5353".</summary>
+    private static System.Net.IPEndPoint ParseUpstream(string text)
+    {
+        if (System.Net.IPAddress.TryParse(text, out var address)) return new System.Net.IPEndPoint(address, 53);
+        if (System.Net.IPEndPoint.TryParse(text, out var endpoint) && endpoint.Port > 0) return endpoint;
+        throw new OptionsException($"dns_upstreams takes addresses such as 192.0.2.53 or 192.0.2.53:5353, not '{text}'");
+    }
 
     private static double Number(IConfiguration raw, string key, double fallback, double min, double max)
     {

@@ -35,4 +35,12 @@ internal sealed record HearthOptions
     public int DefaultCpus { get; init; } = 1;
     public int DefaultMemoryMb { get; init; } = 512;
     public int DefaultDiskSizeMb { get; init; } = 1024;
+    /// <summary>Workspace addresses; the first is the host's gateway and DNS resolver.</summary>
+    public System.Net.IPNetwork NetworkPool { get; init; } = System.Net.IPNetwork.Parse("10.88.0.0/16");
+    /// <summary>A network namespace (name under /run/netns, or a path) for the host side of the workspaces' network; null: the host's own.</summary>
+    public string? NetworkNamespace { get; init; }
+    /// <summary>The interface workspaces reach the internet by; null: any interface that is not a workspace's.</summary>
+    public string? NetworkUplink { get; init; }
+    /// <summary>Resolvers the workspace DNS forwards to; empty: the nameservers of /etc/resolv.conf.</summary>
+    public IReadOnlyList<System.Net.IPEndPoint> DnsUpstreams { get; init; } = [];
 }

@@ -69,6 +69,10 @@ internal static class Migrations
         """
         CREATE UNIQUE INDEX workspaces_runtime_raw_token ON workspaces(runtime_raw_token) WHERE runtime_raw_token IS NOT NULL;
         """,
+        // 4: one address per workspace (issue 4); the firewall and the DNS resolver look them up.
+        """
+        CREATE UNIQUE INDEX workspaces_internal_ip ON workspaces(internal_ip) WHERE internal_ip IS NOT NULL;
+        """,
     ];
 
     public static int Latest => Steps.Length;

@@ -1,8 +1,10 @@
 namespace Hearth.Server.Persistence;
 
-/// <summary>The store already holds as many workspaces as <c>max_workspaces</c> allows.</summary>
-internal sealed class WorkspaceLimitReachedException(int limit)
-    : Exception($"this host holds at most {limit} workspaces (max_workspaces)")
+/// <summary>No room for another workspace: <c>max_workspaces</c> reached, or no address left in the pool.</summary>
+internal sealed class WorkspaceLimitReachedException : Exception
 {
-    public int Limit { get; } = limit;
+    public WorkspaceLimitReachedException(int limit)
+        : base($"this host holds at most {limit} workspaces (max_workspaces)") { }
+
+    public WorkspaceLimitReachedException(string message) : base(message) { }
 }

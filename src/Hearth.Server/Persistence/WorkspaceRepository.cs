@@ -19,10 +19,11 @@ internal sealed class WorkspaceRepository(Database database)
     private static readonly string[] ColumnNames = Columns.Split(", ");
 
     /// <summary>
-    /// Inserts a new workspace, giving it the lowest free uid slot; returns the stored record.
+    /// Inserts a new workspace, giving it the lowest free uid slot and an address
+    /// <paramref name="pickAddress"/> chooses among the unused ones; returns the stored record.
     /// Throws <see cref="WorkspaceLimitReachedException"/> when <paramref name="maxWorkspaces"/> exist.
     /// </summary>
-    public WorkspaceRecord Insert(Func<int, WorkspaceRecord> withSlot, int maxWorkspaces)
+    public WorkspaceRecord Insert(Func<int, string?, WorkspaceRecord> withSlot, int maxWorkspaces, Func<IReadOnlySet<string>, string?> pickAddress)
     {
         using var connection = database.Open();
         // IMMEDIATE takes the write lock first, so two creates can neither pick the same slot nor
@@ -39,7 +40,13 @@ internal sealed class WorkspaceRepository(Database database)
             "SELECT COALESCE((SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM workspaces WHERE uid_slot = 0)), " +
             "(SELECT MIN(uid_slot) + 1 FROM workspaces w WHERE NOT EXISTS (SELECT 1 FROM workspaces x WHERE x.uid_slot = w.uid_slot + 1)))";
         var slot = Convert.ToInt32(slotQuery.ExecuteScalar(), CultureInfo.InvariantCulture);
-        var record = withSlot(slot);
+        using var addresses = connection.CreateCommand();
+        addresses.Transaction = transaction;
+        addresses.CommandText = "SELECT internal_ip FROM workspaces WHERE internal_ip IS NOT NULL";
+        var used = new HashSet<string>();
+        using (var reader = addresses.ExecuteReader())
+            while (reader.Read()) used.Add(reader.GetString(0));
+        var record = withSlot(slot, pickAddress(used));
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = $"INSERT INTO workspaces ({Columns}) VALUES ({string.Join(", ", ColumnNames.Select(c => "$" + c))})";
@@ -47,6 +54,28 @@ internal sealed class WorkspaceRepository(Database database)
         insert.ExecuteNonQuery();
         transaction.Commit();
         return record;
+    }
+
+    /// <summary>Gives a workspace that has none an address <paramref name="pickAddress"/> chooses among the unused ones; null when none is left.</summary>
+    public WorkspaceRecord? AssignAddress(WorkspaceRecord record, Func<IReadOnlySet<string>, string?> pickAddress)
+    {
+        using var connection = database.Open();
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var addresses = connection.CreateCommand();
+        addresses.Transaction = transaction;
+        addresses.CommandText = "SELECT internal_ip FROM workspaces WHERE internal_ip IS NOT NULL";
+        var used = new HashSet<string>();
+        using (var reader = addresses.ExecuteReader())
+            while (reader.Read()) used.Add(reader.GetString(0));
+        if (pickAddress(used) is not { } address) return null;
+        using var update = connection.CreateCommand();
+        update.Transaction = transaction;
+        update.CommandText = "UPDATE workspaces SET internal_ip = $ip WHERE id = $id";
+        update.Parameters.AddWithValue("$ip", address);
+        update.Parameters.AddWithValue("$id", record.Id);
+        update.ExecuteNonQuery();
+        transaction.Commit();
+        return record with { InternalIp = address };
     }
 
     /// <summary>Writes every field of <paramref name="record"/> (with a fresh <c>updated_at</c>).</summary>

@@ -18,7 +18,8 @@ internal static partial class CreateRequestParser
 {
     private static readonly string[] KnownConfigKeys =
         ["cpus", "memory_mb", "disk_size_mb", "writable_size_mb", "ttl", "ttl_action", "remove_on_exit",
-         "restart_policy", "max_restarts", "env", "cmd"];
+         "restart_policy", "max_restarts", "env", "cmd", "allow_internet", "ingress", "ingress_ports", "egress",
+         "private_link_ids", "public_access"];
 
     public static readonly string[] RestartPolicies = ["no", "never", "always", "on-failure", "unless-stopped"];
 
@@ -55,6 +56,12 @@ internal static partial class CreateRequestParser
         var maxRestarts = reader.Integer(config, "max_restarts", "config.max_restarts", 0, 1_000_000);
         var env = ParseEnv(reader, config);
         var cmd = ParseCmd(reader, config);
+        var network = Network.NetworkRulesInput.Read(reader, config, "config.");
+        // network_config is Oblien's other create-time form; config.allow_internet wins over it.
+        var networkConfig = reader.Object(config, "network_config", "config.network_config") ?? default;
+        var allowInternet = network.AllowInternet ?? reader.Boolean(networkConfig, "allow_internet", "config.network_config.allow_internet");
+        var privateLinks = network.PrivateLinkIds
+            ?? Network.NetworkRulesInput.PrivateLinks(reader, body, "");
 
         var mode = reader.OneOf(body, "mode", "mode", WorkspaceMode.Permanent, WorkspaceMode.Temporary)
             ?? (ttl is not null ? WorkspaceMode.Temporary : WorkspaceMode.Permanent);
@@ -101,6 +108,12 @@ internal static partial class CreateRequestParser
                 MaxRestarts = maxRestarts,
                 Env = env,
                 Cmd = cmd,
+                AllowInternet = allowInternet,
+                Ingress = network.Ingress,
+                IngressPorts = network.IngressPorts,
+                Egress = network.Egress,
+                PrivateLinkIds = privateLinks,
+                PublicAccess = network.PublicAccess,
                 Extra = extras is { Count: > 0 } ? extras : null,
             },
         };

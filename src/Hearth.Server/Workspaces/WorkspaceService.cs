@@ -22,6 +22,7 @@ internal sealed partial class WorkspaceService(
     ImageStore images,
     HearthOptions options,
     HostCapacity capacity,
+    Network.NetworkService network,
     ILogger<WorkspaceService> logger)
 {
     private readonly KeyedLock locks = new();
@@ -43,6 +44,7 @@ internal sealed partial class WorkspaceService(
         if (input.Slug is { } wanted && repository.SlugExists(wanted))
             throw ApiException.Conflict($"slug '{wanted}' is taken");
 
+        var config = input.Config with { PrivateLinkIds = ResolveLinks(input.Config.PrivateLinkIds, "config.private_link_ids", self: null) };
         // The image is ready before anything is recorded: a failed build leaves nothing behind.
         var rootfs = await images.EnsureAsync(input.Image);
 
@@ -56,7 +58,7 @@ internal sealed partial class WorkspaceService(
         WorkspaceRecord record;
         try
         {
-            record = repository.Insert(slot => new WorkspaceRecord
+            record = repository.Insert((slot, address) => new WorkspaceRecord
             {
                 Id = id,
                 Name = name,
@@ -71,7 +73,8 @@ internal sealed partial class WorkspaceService(
                 Cpus = input.Cpus,
                 MemoryMb = input.MemoryMb,
                 DiskSizeMb = input.DiskSizeMb,
-                Config = input.Config,
+                Config = config,
+                InternalIp = address ?? throw new WorkspaceLimitReachedException($"the address pool {network.Options.Pool} is full"),
                 Ttl = input.Ttl,
                 TtlSeconds = input.TtlSeconds,
                 TtlAction = input.TtlAction,
@@ -82,7 +85,7 @@ internal sealed partial class WorkspaceService(
                 IdempotencyKey = input.IdempotencyKey,
                 CreatedAt = now,
                 UpdatedAt = now,
-            }, options.MaxWorkspaces);
+            }, options.MaxWorkspaces, used => Network.AddressPool.Next(network.Options.Pool, used)?.ToString());
         }
         catch (WorkspaceLimitReachedException e)
         {
@@ -101,6 +104,8 @@ internal sealed partial class WorkspaceService(
 
         try
         {
+            // The firewall knows the workspace before its network exists: never a moment unguarded.
+            await network.AddAsync(record);
             initPids[id] = await driver.CreateAsync(SpecOf(record, rootfs), CancellationToken.None);
         }
         catch (Exception e)
@@ -108,6 +113,7 @@ internal sealed partial class WorkspaceService(
             LogCreateFailed(e, id);
             await DestroyQuietlyAsync(id);
             repository.Delete(id);
+            await ForgetNetworkQuietlyAsync(record);
             throw new ApiException(500, ErrorCodes.CreateFailed, $"creating the workspace failed: {e.Message}");
         }
         record = MarkRunning(record with
@@ -196,16 +202,48 @@ internal sealed partial class WorkspaceService(
     public async Task DeleteAsync(string idOrSlug)
     {
         var id = Get(idOrSlug).Id;
+        WorkspaceRecord record;
+        using (await locks.AcquireAsync(id))
+        {
+            record = Get(id);
+            repository.Update(record with
+            {
+                Status = Status.Deleting,
+                ProvisioningPhase = ProvisioningValues.PhaseDeleting,
+            });
+            initPids.TryRemove(id, out int _);
+            await driver.DestroyAsync(id, CancellationToken.None);
+            repository.Delete(id);
+        }
+        // Outside this workspace's lock: forgetting it takes the locks of the workspaces naming it.
+        await ForgetNetworkAsync(record);
+    }
+
+    /// <summary>
+    /// <c>PATCH /workspace/:id/network</c>: stores the given fields (a list replaces the old one)
+    /// and applies them to new connections at once.
+    /// </summary>
+    public async Task<WorkspaceRecord> UpdateNetworkAsync(string idOrSlug, Network.NetworkRulesInput input)
+    {
+        var id = Get(idOrSlug).Id;
         using var _ = await locks.AcquireAsync(id);
         var record = Get(id);
-        repository.Update(record with
+        var config = record.Config;
+        var updated = repository.Update(record with
         {
-            Status = Status.Deleting,
-            ProvisioningPhase = ProvisioningValues.PhaseDeleting,
+            Config = config with
+            {
+                AllowInternet = input.AllowInternet ?? config.AllowInternet,
+                Ingress = input.Ingress ?? config.Ingress,
+                IngressPorts = input.IngressPorts ?? config.IngressPorts,
+                Egress = input.Egress ?? config.Egress,
+                PrivateLinkIds = input.PrivateLinkIds is { } links ? ResolveLinks(links, "private_link_ids", self: id) : config.PrivateLinkIds,
+                PublicAccess = input.PublicAccess ?? config.PublicAccess,
+            },
         });
-        initPids.TryRemove(id, out int _);
-        await driver.DestroyAsync(id, CancellationToken.None);
-        repository.Delete(id);
+        if (updated.InternalIp is not null)
+            await network.ApplyAsync(updated, forgetResolved: input.Egress is not null);
+        return updated;
     }
 
     public async Task<WorkspaceRecord> UpdateAsync(string idOrSlug, string? name, string? slug, IReadOnlyDictionary<string, string>? metadata)
@@ -316,6 +354,7 @@ internal sealed partial class WorkspaceService(
                 // A create that never finished was never reported as done; a delete was asked for.
                 await DestroyQuietlyAsync(record.Id);
                 repository.Delete(record.Id);
+                await ForgetNetworkQuietlyAsync(record);
                 LogReconciled(record.Id, record.Status, "removed");
                 break;
             case Status.Running or Status.Paused or Status.Starting:
@@ -355,6 +394,13 @@ internal sealed partial class WorkspaceService(
         record = repository.Update(record with { Status = Status.Starting, StatusReason = null, UserRequestedStop = false });
         try
         {
+            if (record.InternalIp is null)
+            {
+                // A workspace made before Hearth had networking gets its address at its next start.
+                record = repository.AssignAddress(record, used => Network.AddressPool.Next(network.Options.Pool, used)?.ToString())
+                    ?? throw new InvalidOperationException($"the address pool {network.Options.Pool} is full");
+                await network.AddAsync(record);
+            }
             var rootfs = await images.EnsureAsync(record.Image);
             initPids[record.Id] = await driver.StartAsync(SpecOf(record, rootfs), CancellationToken.None);
         }
@@ -382,6 +428,48 @@ internal sealed partial class WorkspaceService(
 
     private WorkspaceRecord MarkRunning(WorkspaceRecord record) =>
         repository.Update(record with { Status = Status.Running, StatusReason = null, StartedAt = DateTimeOffset.UtcNow });
+
+    /// <summary>
+    /// A deleted workspace's address and id leave the firewall and every other workspace's
+    /// settings, so an address given out again later admits nobody by accident.
+    /// </summary>
+    private async Task ForgetNetworkAsync(WorkspaceRecord deleted)
+    {
+        await network.RemoveAsync(deleted);
+        foreach (var other in repository.All().Where(o => Network.NetworkService.Mentions(o.Config, deleted)))
+        {
+            using var _ = await locks.AcquireAsync(other.Id);
+            if (repository.Find(other.Id) is not { } current) continue;
+            var updated = repository.Update(current with { Config = Network.NetworkService.Forget(current.Config, deleted) });
+            if (updated.InternalIp is not null)
+                await network.ApplyAsync(updated, forgetResolved: false);
+        }
+    }
+
+    private async Task ForgetNetworkQuietlyAsync(WorkspaceRecord deleted)
+    {
+        try { await ForgetNetworkAsync(deleted); }
+        catch (Exception e) { LogCleanupFailed(e, deleted.Id); }
+    }
+
+    /// <summary>Private links name workspaces by id or slug; they are stored as ids of workspaces that exist.</summary>
+    private List<string>? ResolveLinks(IReadOnlyList<string>? links, string field, string? self)
+    {
+        if (links is null) return null;
+        var errors = new List<FieldError>();
+        var ids = new List<string>();
+        for (var i = 0; i < links.Count; i++)
+        {
+            if (repository.Find(links[i]) is not { } linked)
+                errors.Add(new FieldError { Field = $"{field}[{i}]", Message = $"no workspace '{links[i]}'" });
+            else if (linked.Id == self)
+                errors.Add(new FieldError { Field = $"{field}[{i}]", Message = "a workspace cannot link to itself" });
+            else if (!ids.Contains(linked.Id))
+                ids.Add(linked.Id);
+        }
+        if (errors.Count > 0) throw ApiException.Invalid(errors);
+        return ids;
+    }
 
     private async Task DestroyQuietlyAsync(string id)
     {
@@ -412,6 +500,7 @@ internal sealed partial class WorkspaceService(
         DiskSizeMb = record.EffectiveDiskSizeMb,
         Env = record.Config.Env ?? new Dictionary<string, string>(),
         Cmd = record.Config.Cmd ?? [],
+        Address = record.InternalIp is { } ip ? System.Net.IPAddress.Parse(ip) : null,
     };
 
     private ResourceLimits LimitsOf(WorkspaceRecord record) => new(record.Cpus, record.MemoryMb, options.PidsLimit);

@@ -29,7 +29,7 @@ public sealed class WorkspaceRepositoryTests : IDisposable
     {
         var n = ++created;
         id ??= $"ws_test{n:D6}";
-        return repository.Insert(slot => new WorkspaceRecord
+        return repository.Insert((slot, address) => new WorkspaceRecord
         {
             Id = id,
             Name = "workspace " + n,
@@ -45,11 +45,27 @@ public sealed class WorkspaceRepositoryTests : IDisposable
             DiskSizeMb = 1024,
             Config = new WorkspaceConfig { Cpus = 1 },
             UidSlot = slot,
+            InternalIp = address,
             OwnerKey = owner,
             IdempotencyKey = idempotencyKey,
             CreatedAt = T0.AddSeconds(n),
             UpdatedAt = T0.AddSeconds(n),
-        }, int.MaxValue);
+        }, int.MaxValue, Pick);
+    }
+
+    private static string? Pick(IReadOnlySet<string> used) =>
+        Hearth.Server.Network.AddressPool.Next(System.Net.IPNetwork.Parse("10.88.0.0/29"), used)?.ToString();
+
+    [Fact]
+    public void Addresses_are_the_lowest_free_ones_after_the_gateway_and_run_out_at_the_broadcast()
+    {
+        var a = Insert();
+        var b = Insert();
+        Assert.Equal("10.88.0.2 10.88.0.3", $"{a.InternalIp} {b.InternalIp}");
+        repository.Delete(a.Id);
+        Assert.Equal("10.88.0.2", Insert().InternalIp);
+        Assert.Equal("10.88.0.4 10.88.0.5 10.88.0.6", $"{Insert().InternalIp} {Insert().InternalIp} {Insert().InternalIp}");
+        Assert.Null(Insert().InternalIp); // 10.88.0.7 is the broadcast address of the /29
     }
 
     [Fact]
@@ -76,8 +92,8 @@ public sealed class WorkspaceRepositoryTests : IDisposable
     {
         var first = Insert();
         var refused = Assert.Throws<WorkspaceLimitReachedException>(() =>
-            repository.Insert(slot => first with { Id = "ws_limit000001", Slug = "limit", UidSlot = slot }, maxWorkspaces: 1));
-        Assert.Equal(1, refused.Limit);
+            repository.Insert((slot, _) => first with { Id = "ws_limit000001", Slug = "limit", UidSlot = slot }, maxWorkspaces: 1, Pick));
+        Assert.Contains("at most 1 workspaces", refused.Message, StringComparison.Ordinal);
         Assert.Single(repository.All());
     }
 
@@ -86,7 +102,7 @@ public sealed class WorkspaceRepositoryTests : IDisposable
     {
         var first = Insert();
 
-        var clash = Assert.Throws<SqliteException>(() => repository.Insert(_ => first with { Id = "ws_other00001", Slug = "other-slug" }, int.MaxValue));
+        var clash = Assert.Throws<SqliteException>(() => repository.Insert((_, _) => first with { Id = "ws_other00001", Slug = "other-slug", InternalIp = null }, int.MaxValue, Pick));
 
         Assert.Equal(19, clash.SqliteErrorCode); // SQLITE_CONSTRAINT
     }
@@ -226,6 +242,6 @@ public sealed class WorkspaceRepositoryTests : IDisposable
         var again = new WorkspaceRepository(new Database(Path.Combine(temp.Path, "hearth.db")));
 
         Assert.Equal(record.Id, again.Find(record.Id)?.Id);
-        Assert.Equal(1, again.Insert(slot => record with { Id = "ws_second0001", Slug = "second", UidSlot = slot }, int.MaxValue).UidSlot);
+        Assert.Equal(1, again.Insert((slot, address) => record with { Id = "ws_second0001", Slug = "second", UidSlot = slot, InternalIp = address }, int.MaxValue, Pick).UidSlot);
     }
 }

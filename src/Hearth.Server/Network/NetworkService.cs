@@ -1,0 +1,142 @@
+using System.Collections.Frozen;
+using System.Net;
+using Hearth.Protocol.Workspaces;
+using Hearth.Runtime.Network;
+using Hearth.Runtime.Network.Dns;
+using Hearth.Runtime.Network.Firewall;
+using Hearth.Server.Persistence;
+using Hearth.Server.Workspaces;
+
+namespace Hearth.Server.Network;
+
+/// <summary>
+/// Turns the stored network settings of workspaces into the host's firewall
+/// (docs/design/network.md): the whole table at daemon start, one workspace at a time after
+/// that. It also answers the DNS resolver's questions about the workspace that asked. Callers
+/// hold the workspace's lock (<see cref="WorkspaceService"/>); this class keeps no state of its
+/// own but an index for the resolver.
+/// </summary>
+internal sealed partial class NetworkService(
+    NetworkOptions options, HostNetwork host, NftFirewall firewall, WorkspaceRepository repository, ILogger<NetworkService> logger) : IDnsPolicy
+{
+    private volatile FrozenDictionary<string, DnsClientPolicy> resolverClients = FrozenDictionary<string, DnsClientPolicy>.Empty;
+
+    public NetworkOptions Options => options;
+
+    /// <summary>Daemon start, before any workspace starts: the gateway, then the table from the store.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await host.PrepareAsync(cancellationToken);
+        var rules = AllRules();
+        await firewall.SyncAsync(rules, cancellationToken);
+        RefreshResolverClients();
+        LogSynced(rules.Count);
+    }
+
+    /// <summary>A new workspace (or one that just got its address): its rules exist before its container does.</summary>
+    public async Task AddAsync(WorkspaceRecord record)
+    {
+        await firewall.AddAsync(RulesOf(record, repository.All()), AllRules, CancellationToken.None);
+        RefreshResolverClients();
+    }
+
+    /// <summary>Applies changed settings of <paramref name="record"/> to new connections at once.</summary>
+    public async Task ApplyAsync(WorkspaceRecord record, bool forgetResolved)
+    {
+        await firewall.UpdateAsync(RulesOf(record, repository.All()), forgetResolved, AllRules, CancellationToken.None);
+        RefreshResolverClients();
+    }
+
+    /// <summary>Removes a deleted workspace's rules and map entries.</summary>
+    public async Task RemoveAsync(WorkspaceRecord record)
+    {
+        if (record.InternalIp is not { } ip) return;
+        await firewall.RemoveAsync(record.Id, IPAddress.Parse(ip), AllRules, CancellationToken.None);
+        RefreshResolverClients();
+    }
+
+    /// <summary>The settings of <paramref name="config"/> without the address and id of a deleted workspace.</summary>
+    public static WorkspaceConfig Forget(WorkspaceConfig config, WorkspaceRecord deleted)
+    {
+        static IReadOnlyList<string>? Without(IReadOnlyList<string>? list, string? value) =>
+            list is null || value is null ? list : list.Where(e => e != value && e != value + "/32").ToList();
+        return config with
+        {
+            Ingress = Without(config.Ingress, deleted.InternalIp),
+            Egress = Without(config.Egress, deleted.InternalIp),
+            PrivateLinkIds = Without(config.PrivateLinkIds, deleted.Id),
+        };
+    }
+
+    /// <summary>True when <paramref name="config"/> names the deleted workspace (by address or private link).</summary>
+    public static bool Mentions(WorkspaceConfig config, WorkspaceRecord deleted) => Forget(config, deleted) is var forgotten
+        && (forgotten.Ingress?.Count != config.Ingress?.Count || forgotten.Egress?.Count != config.Egress?.Count
+            || forgotten.PrivateLinkIds?.Count != config.PrivateLinkIds?.Count);
+
+    /// <summary><c>GET /workspace/:id/network</c>.</summary>
+    public WorkspaceNetworkResponse Describe(WorkspaceRecord record, string? message = null)
+    {
+        var config = record.Config;
+        return new WorkspaceNetworkResponse
+        {
+            Ip = record.InternalIp,
+            Gateway = options.Gateway.ToString(),
+            PublicAccess = config.PublicAccess ?? false,
+            AllowInternet = config.AllowInternet ?? true,
+            Ingress = config.Ingress ?? [],
+            IngressPorts = config.IngressPorts ?? [],
+            Egress = config.Egress ?? [],
+            PrivateLinks = (config.PrivateLinkIds ?? []).Select(id => repository.Find(id) is { } linked
+                ? new PrivateLink { WorkspaceId = linked.Id, Name = linked.Name, Ip = linked.InternalIp }
+                : new PrivateLink { WorkspaceId = id, Name = id }).ToList(),
+            Message = message,
+        };
+    }
+
+    public DnsClientPolicy? Find(IPAddress client) => resolverClients.GetValueOrDefault(client.ToString());
+
+    public Task AdmitAsync(string workspaceId, IReadOnlyList<IPAddress> addresses, TimeSpan ttl, CancellationToken cancellationToken) =>
+        firewall.AdmitResolvedAsync(workspaceId, addresses, ttl, cancellationToken);
+
+    private IReadOnlyCollection<WorkspaceRules> AllRules()
+    {
+        var all = repository.All();
+        return all.Where(r => r.InternalIp is not null).Select(r => RulesOf(r, all)).ToList();
+    }
+
+    /// <summary>What the firewall enforces for <paramref name="record"/>; private links become ingress addresses.</summary>
+    private static WorkspaceRules RulesOf(WorkspaceRecord record, IReadOnlyList<WorkspaceRecord> all)
+    {
+        var config = record.Config;
+        var egress = config.Egress ?? [];
+        var linked = (config.PrivateLinkIds ?? [])
+            .Select(id => all.FirstOrDefault(r => r.Id == id)?.InternalIp)
+            .OfType<string>()
+            .Select(ip => new IPNetwork(IPAddress.Parse(ip), 32));
+        return new WorkspaceRules
+        {
+            WorkspaceId = record.Id,
+            Address = IPAddress.Parse(record.InternalIp!),
+            AllowInternet = config.AllowInternet ?? true,
+            Egress = egress.Select(NetworkRulesInput.ParseNetwork).OfType<IPNetwork>().ToList(),
+            EgressHasHostnames = egress.Any(e => NetworkRulesInput.ParseNetwork(e) is null),
+            Ingress = (config.Ingress ?? []).Select(NetworkRulesInput.ParseNetwork).OfType<IPNetwork>().Concat(linked).Distinct().ToList(),
+            IngressPorts = config.IngressPorts ?? [],
+        };
+    }
+
+    private void RefreshResolverClients()
+    {
+        resolverClients = repository.All()
+            .Where(r => r.InternalIp is not null)
+            .ToFrozenDictionary(r => r.InternalIp!, r =>
+            {
+                var names = (r.Config.Egress ?? []).Where(e => NetworkRulesInput.ParseNetwork(e) is null)
+                    .Select(e => HostnamePattern.TryParse(e, out var p) ? p : (HostnamePattern?)null).OfType<HostnamePattern>().ToList();
+                return new DnsClientPolicy(r.Id, names.Count > 0 ? names : null);
+            });
+    }
+
+    [LoggerMessage(EventId = 8003, Level = LogLevel.Information, Message = "firewall rebuilt from the store: {Count} workspace(s)")]
+    private partial void LogSynced(int count);
+}
