@@ -32,4 +32,7 @@ public static class Command
 public sealed record CommandResult(int ExitCode, string Stdout, string Stderr)
 {
     public override string ToString() => $"exit {ExitCode}\nstdout: {Stdout}\nstderr: {Stderr}";
+
+    /// <summary>Throws with the output when the program failed.</summary>
+    public CommandResult EnsureSuccess() => ExitCode == 0 ? this : throw new InvalidOperationException($"command failed: {this}");
 }

@@ -28,6 +28,14 @@ public sealed class HearthdInstance : IAsyncDisposable
 
     public string DataDir { get; }
 
+    /// <summary>
+    /// The network namespace holding this instance's side of the workspaces' network (its
+    /// gateway, veths and nftables table), made for it so instances side by side never share
+    /// rules and no workspace of a test has a route off the machine; null when the test gave
+    /// its own <c>--network-namespace</c>.
+    /// </summary>
+    public string? NetworkNamespace { get; private set; }
+
     /// <summary>First host uid of this instance's workspace ranges (each instance gets its own block of 256 ranges).</summary>
     public long UidBase { get; } = 1_000_000_000L + (Interlocked.Increment(ref instances) + Environment.ProcessId * 7L) % 150 * 256 * 65536;
     public int Port { get; }
@@ -51,6 +59,8 @@ public sealed class HearthdInstance : IAsyncDisposable
         var dataDir = Path.Combine(Path.GetTempPath(), "hearth-test-" + Guid.NewGuid().ToString("N")[..10]);
         Directory.CreateDirectory(dataDir);
         var instance = new HearthdInstance(dataDir, FreePort(), extraArgs);
+        if (!extraArgs.Contains("--network-namespace"))
+            instance.NetworkNamespace = await TestNetworkNamespaces.CreateAsync();
         await instance.LaunchAsync();
         return instance;
     }
@@ -68,6 +78,7 @@ public sealed class HearthdInstance : IAsyncDisposable
             "--images-dir", RepositoryPaths.TestImages,
             "--prebuild-images", "busybox", "--stop-grace-seconds", "2" };
         // Instances running side by side must not hand out the same host uids.
+        if (NetworkNamespace is not null) defaults.AddRange(["--network-namespace", NetworkNamespace]);
         if (!extraArgs.Contains("--uid-base")) defaults.AddRange(["--uid-base", UidBase.ToString(System.Globalization.CultureInfo.InvariantCulture), "--max-workspaces", "200"]);
         foreach (var arg in defaults.Concat(extraArgs))
             info.ArgumentList.Add(arg);
@@ -186,7 +197,13 @@ public sealed class HearthdInstance : IAsyncDisposable
         foreach (var mount in HostTraces.MountsUnder(DataDir).Reverse())
             await Command.RunAsync("umount", ["-l", mount]);
         try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        if (NetworkNamespace is not null)
+            await TestNetworkNamespaces.DeleteAsync(NetworkNamespace);
     }
+
+    /// <summary>Runs a host command inside <see cref="NetworkNamespace"/> (e.g. <c>nft list ruleset</c>).</summary>
+    public Task<CommandResult> InNetworkNamespaceAsync(string file, params string[] arguments) =>
+        Command.RunAsync("ip", ["netns", "exec", NetworkNamespace ?? throw new InvalidOperationException("this instance runs in a namespace the test made"), file, .. arguments]);
 
     private static int FreePort()
     {

@@ -26,7 +26,7 @@ assert.equal(created.status, 'running');
 assert.equal(created.ready, true);
 assert.match(created.id, /^ws_[a-z0-9]{8,}$/);
 assert.equal(created.resources.memory_mb, 256);
-assert.equal(created.info.internal_ip, null);
+assert.match(created.info.internal_ip, /^10\.88\.\d+\.\d+$/);
 
 step('create with ttl -> temporary, idempotency_key repeats');
 const temp = await ws.create({ image: 'busybox', config: { ttl: '30m' }, idempotency_key: 'compat-key-1' });

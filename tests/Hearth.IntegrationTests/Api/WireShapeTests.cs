@@ -28,7 +28,8 @@ public sealed class WireShapeTests(HearthdFixture fixture) : IClassFixture<Heart
         var info = ws.GetProperty("info");
         Assert.Equal("running", info.GetProperty("status").GetString());
         Assert.True(info.GetProperty("is_running").GetBoolean());
-        Assert.Equal(JsonValueKind.Null, info.GetProperty("internal_ip").ValueKind);
+        Assert.Matches(@"^10\.88\.\d+\.\d+$", info.GetProperty("internal_ip").GetString());
+        Assert.Equal(info.GetProperty("internal_ip").GetString(), ws.GetProperty("network").GetProperty("ip").GetString());
         var provisioning = ws.GetProperty("provisioning");
         Assert.Equal("ready", provisioning.GetProperty("state").GetString());
         Assert.Equal("created", provisioning.GetProperty("phase").GetString());
