@@ -26,11 +26,15 @@ public sealed class WorkspacesClient
     {
         _connection = connection;
         Resources = new ResourcesClient(connection);
+        Network = new NetworkClient(connection);
         Images = new ImagesClient(connection);
     }
 
     /// <summary>CPU, memory and disk of a workspace.</summary>
     public ResourcesClient Resources { get; }
+
+    /// <summary>The private address and firewall of each workspace: <c>/workspace/{id}/network</c>.</summary>
+    public NetworkClient Network { get; }
 
     /// <summary>The catalogue of images a workspace can be created from.</summary>
     public ImagesClient Images { get; }

@@ -6,7 +6,8 @@ namespace Hearth.Server.Hosting;
 internal static class ListenerHost
 {
     /// <summary>A slim web host listening on the address in setting <paramref name="key"/> (bodies: see <see cref="Api.BodyLimitMiddleware"/>).</summary>
-    public static WebApplicationBuilder Create(HearthOptions options, string key, string address)
+    public static WebApplicationBuilder Create(HearthOptions options, string key, string address,
+        Action<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>? moreListeners = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -22,6 +23,7 @@ internal static class ListenerHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Listen(ListenAddress.Parse(key, address));
+            moreListeners?.Invoke(kestrel);
             kestrel.Limits.MaxRequestBodySize = Api.BodyLimitMiddleware.KestrelLimit;
             kestrel.AddServerHeader = false;
         });

@@ -12,7 +12,8 @@ namespace Hearth.Server.RuntimeApi;
 /// the workspace's raw token. The token names the
 /// workspace; the URL never does (as on workspace.oblien.com).
 /// </summary>
-internal sealed class GatewayAuthMiddleware(RequestDelegate next, RuntimeTokens tokens, WorkspaceRepository repository)
+internal sealed class GatewayAuthMiddleware(RequestDelegate next, RuntimeTokens tokens, WorkspaceRepository repository,
+    Hearth.Runtime.Network.NetworkOptions network)
 {
     private const string WorkspaceItem = "hearth.runtime_workspace";
 
@@ -39,7 +40,24 @@ internal sealed class GatewayAuthMiddleware(RequestDelegate next, RuntimeTokens 
             return;
         }
         WorkspaceRecord? workspace;
-        if (tokens.Validate(token) is var (id, generation))
+        var direct = DirectAccess.IsDirect(context, network);
+        if (direct)
+        {
+            // Another workspace dialled <ip>:9990: only the raw token of the workspace at that address.
+            workspace = token.Length == 64 ? repository.FindByRawToken(token) : null;
+            if (workspace is null)
+            {
+                await ErrorEnvelopeMiddleware.WriteAsync(context, 401, ErrorCodes.Unauthorized, "direct access on port 9990 takes the workspace's raw token (GET .../runtime-api-access/token/raw)");
+                return;
+            }
+            var dialled = DirectAccess.DialledAddress(context)?.ToString();
+            if (dialled is null || dialled != workspace.InternalIp)
+            {
+                await ErrorEnvelopeMiddleware.WriteAsync(context, 403, ErrorCodes.Forbidden, $"the token is for workspace {workspace.Id} ({workspace.InternalIp}), not the one at {dialled ?? "this address"}");
+                return;
+            }
+        }
+        else if (tokens.Validate(token) is var (id, generation))
         {
             workspace = repository.Find(id);
             if (workspace is not null && workspace.RuntimeTokenGeneration != generation) workspace = null;

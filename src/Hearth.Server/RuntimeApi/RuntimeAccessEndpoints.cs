@@ -21,13 +21,17 @@ internal static class RuntimeAccessEndpoints
                 var workspace = service.Get(id);
                 return Reply.Json(new RuntimeAccessResponse { WorkspaceId = workspace.Id, Enabled = workspace.RuntimeApiEnabled, GatewayUrl = GatewayUrl(options) });
             });
-            group.MapPost("/enable", async (string id, WorkspaceService service, RuntimeTokens tokens, HearthOptions options) =>
+            group.MapPost("/enable", async (string id, WorkspaceService service, RuntimeTokens tokens, HearthOptions options, Network.NetworkService network) =>
             {
                 var workspace = await service.ChangeAsync(id, w => w with
                 {
                     RuntimeApiEnabled = true,
                     RuntimeRawToken = w.RuntimeRawToken ?? RuntimeTokens.NewRawToken(),
                 });
+                // As on Oblien: a port list that would shut out direct access gets its port.
+                var direct = network.Options.DirectAccessPort;
+                if (workspace.Config.IngressPorts is { Count: > 0 } ports && !ports.Contains(direct))
+                    workspace = await service.UpdateNetworkAsync(workspace.Id, new Network.NetworkRulesInput { IngressPorts = [.. ports, direct] });
                 return Reply.Json(WithToken(workspace, tokens, options));
             });
             group.MapPost("/disable", async (string id, WorkspaceService service, HearthOptions options) =>

@@ -19,11 +19,16 @@ internal static class RuntimeGateway
 {
     public static WebApplication Build(HearthOptions options, IServiceProvider shared)
     {
-        var builder = ListenerHost.Create(options, "runtime_listen", options.RuntimeListen);
+        // Kestrel owns the socket from here and closes it when the gateway stops.
+        var direct = DirectAccess.Listen(shared.GetRequiredService<Hearth.Runtime.Network.NetworkOptions>(),
+            shared.GetRequiredService<Hearth.Runtime.Network.NetworkNamespace>());
+        var builder = ListenerHost.Create(options, "runtime_listen", options.RuntimeListen,
+            kestrel => kestrel.ListenHandle((ulong)direct.SafeHandle.DangerousGetHandle()));
         // hearthd stops the gateway after the control plane; open SSE streams must not hold that up.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         foreach (var type in new[] { typeof(RuntimeTokens), typeof(WorkspaceRepository), typeof(WorkspaceService), typeof(ExecTasks), typeof(AgentPool), typeof(WorkspaceEvents),
-                     typeof(TerminalRegistry), typeof(RuntimeSocketHub), typeof(WatcherRegistry) })
+                     typeof(TerminalRegistry), typeof(RuntimeSocketHub), typeof(WatcherRegistry),
+                     typeof(Hearth.Runtime.Network.NetworkOptions) })
             builder.Services.AddSingleton(type, shared.GetRequiredService(type));
 
         var gateway = builder.Build();

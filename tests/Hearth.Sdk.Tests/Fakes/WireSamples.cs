@@ -39,6 +39,13 @@ internal static class WireSamples
         { "success": true, "resources": { "cpus": 4, "memory_mb": 4096, "disk_size_mb": 10240, "pending_disk_size_mb": 20480 }, "applied_live": ["cpus"] }
         """;
 
+    public const string Network = """
+        { "success": true, "ip": "10.88.0.3", "gateway": "10.88.0.1", "public_access": false, "allow_internet": false,
+          "ingress": ["10.88.0.2"], "ingress_ports": [5432], "egress": ["api.openai.com", "10.88.0.2"], "egress_ports": [],
+          "outbound_ip": null, "outbound_mode": "managed", "outbound_proxy": null,
+          "private_links": [{ "workspace_id": "ws_agent00001", "name": "agent", "ip": "10.88.0.2" }] }
+        """;
+
     public const string Images = """
         { "success": true,
           "images": [{ "id": "node-20", "label": "Node 20", "category": "lang", "image": "hearth/node:20", "software": ["node"], "minimum_memory_mb": 256, "status": "ready" }],
