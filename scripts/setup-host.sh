@@ -14,7 +14,8 @@ packages=(
   debootstrap     # the debian-12 image
   e2fsprogs       # mkfs.ext4, e2fsck, resize2fs for workspace disks
   util-linux      # unshare, mount, losetup
-  iproute2
+  iproute2        # ip: veth pairs and routes of the workspaces' network
+  nftables        # nft: the workspaces' firewall (one table, inet hearth)
   ca-certificates
   curl            # the install script's health check and the README's first request
   jq
