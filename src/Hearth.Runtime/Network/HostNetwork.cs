@@ -12,12 +12,6 @@ internal sealed partial class HostNetwork(NetworkOptions options, NetworkNamespa
 {
     public async Task PrepareAsync(CancellationToken cancellationToken = default)
     {
-        foreach (var tool in new[] { "ip", "nft" })
-        {
-            var probe = await processes.RunAsync(new ProcessRequest(tool, ["-V"]), cancellationToken);
-            if (!probe.Succeeded)
-                throw new RuntimeException("host_not_ready", $"{tool} does not run ({probe.StandardError.Trim()}); run scripts/install.sh or apt-get install iproute2 nftables");
-        }
         // A bridge without ports: it only carries the gateway address (the kernel here has no dummy
         // interfaces). Workspaces are routed, one /32 per veth, so every packet between them
         // crosses the host's IP layer, where nftables sees it.
