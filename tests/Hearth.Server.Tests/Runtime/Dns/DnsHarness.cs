@@ -31,8 +31,9 @@ internal sealed class DnsHarness : IAsyncDisposable
     /// <param name="fakeUpstream">False: only <paramref name="upstreamsBefore"/>.</param>
     /// <param name="tcpIdleTimeout">The resolver's; 10 s by default.</param>
     /// <param name="maxTcpClients">The resolver's; 64 by default.</param>
+    /// <param name="upstreamUdpTimeout">The resolver's; 2 s by default.</param>
     public static async Task<DnsHarness> StartAsync(IPEndPoint[]? upstreamsBefore = null, bool fakeUpstream = true,
-        TimeSpan? tcpIdleTimeout = null, int maxTcpClients = 64)
+        TimeSpan? tcpIdleTimeout = null, int maxTcpClients = 64, TimeSpan? upstreamUdpTimeout = null)
     {
         var upstream = new FakeUpstream(TestZone.Records(), TestZone.Rules());
         var policy = TestZone.Policy();
@@ -43,6 +44,7 @@ internal sealed class DnsHarness : IAsyncDisposable
         {
             TcpIdleTimeout = tcpIdleTimeout ?? TimeSpan.FromSeconds(10),
             MaxTcpClients = maxTcpClients,
+            UpstreamUdpTimeout = upstreamUdpTimeout ?? TimeSpan.FromSeconds(2),
         };
         await server.StartAsync();
         return new DnsHarness(upstream, server, policy, sockets, logger);

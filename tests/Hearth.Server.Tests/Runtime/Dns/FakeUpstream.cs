@@ -28,7 +28,8 @@ internal sealed class FakeUpstream : IAsyncDisposable
     /// <summary>Per-name behaviour.</summary>
     public sealed record Rule
     {
-        public TimeSpan Delay { get; init; }
+        /// <summary>UDP answers wait for <see cref="Release"/>.</summary>
+        public bool Held { get; init; }
         public bool TruncateOverUdp { get; init; }
         /// <summary>Before the answer: one with another ID, one with the right ID but another question.</summary>
         public bool ForgeFirst { get; init; }
@@ -41,17 +42,33 @@ internal sealed class FakeUpstream : IAsyncDisposable
         zone.AddRange(records);
         foreach (var (name, rule) in rules ?? new Dictionary<string, Rule>())
             this.rules[name] = rule;
-        udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
-        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        EndPoint = (IPEndPoint)udp.LocalEndPoint!;
-        tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        tcp.Bind(EndPoint);
+        // The kernel picks the UDP port; TCP takes the same, which a client connection may hold.
+        for (var attempt = 1; ; attempt++)
+        {
+            udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            EndPoint = (IPEndPoint)udp.LocalEndPoint!;
+            tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                tcp.Bind(EndPoint);
+                break;
+            }
+            catch (SocketException e) when (e.SocketErrorCode == SocketError.AddressAlreadyInUse && attempt < 10)
+            {
+                udp.Dispose();
+                tcp.Dispose();
+            }
+        }
         tcp.Listen(16);
         udpLoop = Task.Run(ServeUdpAsync);
         tcpLoop = Task.Run(ServeTcpAsync);
     }
 
     public IPEndPoint EndPoint { get; }
+
+    /// <summary>Lets the <see cref="Rule.Held"/> answers go.</summary>
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public int UdpQueries => Volatile.Read(ref udpQueries);
 
@@ -94,8 +111,8 @@ internal sealed class FakeUpstream : IAsyncDisposable
                 try
                 {
                     var rule = RuleFor(query);
-                    if (rule.Delay > TimeSpan.Zero)
-                        await Task.Delay(rule.Delay, stop.Token);
+                    if (rule.Held)
+                        await Release.Task.WaitAsync(stop.Token);
                     if (rule.ForgeFirst)
                     {
                         foreach (var forged in Forgeries(query))

@@ -53,7 +53,7 @@ internal static class TestZone
     public static Dictionary<string, FakeUpstream.Rule> Rules() => new()
     {
         ["tc.example.test"] = new() { TruncateOverUdp = true },
-        ["slow.example.test"] = new() { Delay = TimeSpan.FromSeconds(1.5) },
+        ["slow.example.test"] = new() { Held = true },
         ["forged.example.test"] = new() { ForgeFirst = true },
         ["www.example.test"] = new() { Extra = [A("evil.example.net", 300, "203.0.113.66")] },
     };

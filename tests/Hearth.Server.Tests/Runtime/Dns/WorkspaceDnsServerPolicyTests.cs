@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
 using Hearth.Runtime.Network.Dns;
 using static Hearth.Server.Tests.Runtime.Dns.DnsTestClient;
@@ -84,6 +85,10 @@ public sealed class WorkspaceDnsServerPolicyTests
         // A suffix that is not a label boundary, and the parent of an allowed name.
         Assert.Equal(ReturnCode.NxDomain, (await TcpAsync(dns.EndPoint, Restricted, Query("xapi.example.test", RecordType.A))).ReturnCode);
         Assert.Equal(ReturnCode.NxDomain, (await UdpAsync(dns.EndPoint, Restricted, Query("example.test", RecordType.A))).ReturnCode);
+        // Two labels, "api.example" and "test": written with dots it reads like an allowed name.
+        var dotted = Query("api.example.test", RecordType.A);
+        dotted.Questions = [new DnsQuestion(new DomainName(["api.example", "test"]), RecordType.A, RecordClass.INet)];
+        Assert.Equal(ReturnCode.NxDomain, (await UdpAsync(dns.EndPoint, Restricted, dotted)).ReturnCode);
         Assert.Empty(dns.Upstream.Questions);
         Assert.Empty(dns.Policy.Admissions);
     }
@@ -192,19 +197,23 @@ public sealed class WorkspaceDnsServerPolicyTests
     }
 
     [Fact]
-    public async Task A_query_without_exactly_one_question_is_FORMERR()
+    public async Task A_query_without_exactly_one_question_is_FORMERR_and_another_opcode_NOTIMP()
     {
         await using var dns = await DnsHarness.StartAsync();
         var none = Query("api.example.test", RecordType.A);
         none.Questions = [];
         var two = Query("api.example.test", RecordType.A);
         two.Questions.Add(new DnsQuestion(TestZone.Name("other.example.test"), RecordType.A, RecordClass.INet));
+        var notify = Query("api.example.test", RecordType.Soa);
+        notify.OperationCode = OperationCode.Notify;
 
         var noneAnswer = await UdpAsync(dns.EndPoint, Open, none);
         var twoAnswer = await TcpAsync(dns.EndPoint, Open, two);
+        var notifyAnswer = await UdpAsync(dns.EndPoint, Open, notify);
 
         Assert.Equal(ReturnCode.FormatError, noneAnswer.ReturnCode);
         Assert.Equal(ReturnCode.FormatError, twoAnswer.ReturnCode);
+        Assert.Equal(ReturnCode.NotImplemented, notifyAnswer.ReturnCode);
         Assert.Empty(dns.Upstream.Questions);
     }
 }

@@ -40,7 +40,7 @@ public sealed class WorkspaceDnsServerUpstreamTests
         var answer = await UdpAsync(dns.EndPoint, Open, Query("api.example.test", RecordType.A));
 
         Assert.Equal([IPAddress.Parse("192.0.2.10")], Addresses(answer));
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(4));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(5));
         Assert.True(silent.Available > 0, "the silent upstream was never asked");
     }
 
@@ -53,7 +53,7 @@ public sealed class WorkspaceDnsServerUpstreamTests
         var answer = await TcpAsync(dns.EndPoint, Restricted, Query("api.example.test", RecordType.A));
 
         Assert.Equal([IPAddress.Parse("192.0.2.10")], Addresses(answer));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1), $"took {clock.Elapsed}");
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(1.5), $"took {clock.Elapsed}: waited for a timeout");
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class WorkspaceDnsServerUpstreamTests
 
         Assert.Equal(ReturnCode.ServerFailure, answer.ReturnCode);
         Assert.Empty(answer.AnswerRecords);
-        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(4));
+        Assert.InRange(clock.Elapsed, TimeSpan.FromSeconds(1.8), TimeSpan.FromSeconds(5));
         Assert.Empty(dns.Policy.Admissions);
         Assert.Contains(dns.Logger.Entries, e => e.EventId == 8108);
     }
