@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using Hearth.Runtime.Network.Dns;
+using Hearth.Server.Network.Dns;
 using Hearth.Server.Validation;
 
 namespace Hearth.Server.Network;

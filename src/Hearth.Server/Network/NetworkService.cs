@@ -2,7 +2,7 @@ using System.Collections.Frozen;
 using System.Net;
 using Hearth.Protocol.Workspaces;
 using Hearth.Runtime.Network;
-using Hearth.Runtime.Network.Dns;
+using Hearth.Server.Network.Dns;
 using Hearth.Runtime.Network.Firewall;
 using Hearth.Server.Persistence;
 using Hearth.Server.Workspaces;
@@ -17,9 +17,11 @@ namespace Hearth.Server.Network;
 /// own but an index for the resolver.
 /// </summary>
 internal sealed partial class NetworkService(
-    NetworkOptions options, HostNetwork host, NftFirewall firewall, WorkspaceRepository repository, ILogger<NetworkService> logger) : IDnsPolicy
+    NetworkOptions options, NetworkNamespace netns, HostNetwork host, NftFirewall firewall, WorkspaceRepository repository,
+    ILoggerFactory loggers, ILogger<NetworkService> logger) : IDnsPolicy, IAsyncDisposable
 {
     private volatile FrozenDictionary<string, DnsClientPolicy> resolverClients = FrozenDictionary<string, DnsClientPolicy>.Empty;
+    private WorkspaceDnsServer? resolver;
 
     public NetworkOptions Options => options;
 
@@ -31,6 +33,15 @@ internal sealed partial class NetworkService(
         await firewall.SyncAsync(rules, cancellationToken);
         RefreshResolverClients();
         LogSynced(rules.Count);
+        resolver = new WorkspaceDnsServer(new IPEndPoint(options.Gateway, 53), options.DnsUpstreams, this, netns.CreateSocket,
+            loggers.CreateLogger<WorkspaceDnsServer>());
+        await resolver.StartAsync(cancellationToken);
+        if (options.DnsUpstreams.Count == 0) LogNoUpstreams();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (resolver is not null) await resolver.DisposeAsync();
     }
 
     /// <summary>A new workspace (or one that just got its address): its rules exist before its container does.</summary>
@@ -125,6 +136,11 @@ internal sealed partial class NetworkService(
         };
     }
 
+    /// <summary>
+    /// What the resolver lets each workspace resolve: with hostnames in <c>egress</c>, only those;
+    /// without internet, only those too (none for an air-gapped workspace: a query for any name
+    /// would carry data out to whoever serves that name); otherwise any name.
+    /// </summary>
     private void RefreshResolverClients()
     {
         resolverClients = repository.All()
@@ -133,9 +149,13 @@ internal sealed partial class NetworkService(
             {
                 var names = (r.Config.Egress ?? []).Where(e => NetworkRulesInput.ParseNetwork(e) is null)
                     .Select(e => HostnamePattern.TryParse(e, out var p) ? p : (HostnamePattern?)null).OfType<HostnamePattern>().ToList();
-                return new DnsClientPolicy(r.Id, names.Count > 0 ? names : null);
+                var restricted = names.Count > 0 || r.Config.AllowInternet == false;
+                return new DnsClientPolicy(r.Id, restricted ? names : null);
             });
     }
+
+    [LoggerMessage(EventId = 8004, Level = LogLevel.Warning, Message = "no DNS upstream (none in /etc/resolv.conf and no --dns-upstreams): workspaces' lookups will fail")]
+    private partial void LogNoUpstreams();
 
     [LoggerMessage(EventId = 8003, Level = LogLevel.Information, Message = "firewall rebuilt from the store: {Count} workspace(s)")]
     private partial void LogSynced(int count);

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Net;
-using Hearth.Runtime.Network.Dns;
+using Hearth.Server.Network.Dns;
 
-namespace Hearth.Server.Tests.Runtime.Dns;
+namespace Hearth.Server.Tests.Network.Dns;
 
 /// <summary>Workspaces by address, and every <see cref="IDnsPolicy.AdmitAsync"/> call recorded.</summary>
 internal sealed class TestPolicy : IDnsPolicy

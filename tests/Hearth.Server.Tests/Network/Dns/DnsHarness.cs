@@ -1,8 +1,8 @@
 using System.Net;
-using Hearth.Runtime.Network.Dns;
+using Hearth.Server.Network.Dns;
 using Microsoft.Extensions.Logging;
 
-namespace Hearth.Server.Tests.Runtime.Dns;
+namespace Hearth.Server.Tests.Network.Dns;
 
 /// <summary>
 /// A <see cref="FakeUpstream"/> with <see cref="TestZone"/>, and a <see cref="WorkspaceDnsServer"/>

@@ -1,11 +1,11 @@
+using Hearth.Runtime;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using Microsoft.Extensions.Logging;
 
-namespace Hearth.Runtime.Network.Dns;
+namespace Hearth.Server.Network.Dns;
 
 /// <summary>
 /// The DNS forwarder that workspaces' /etc/resolv.conf points at, on their gateway address (UDP

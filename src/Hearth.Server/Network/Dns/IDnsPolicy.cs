@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Hearth.Runtime.Network.Dns;
+namespace Hearth.Server.Network.Dns;
 
 /// <summary>
 /// What the workspace DNS resolver asks about the address a query came from. hearthd's network

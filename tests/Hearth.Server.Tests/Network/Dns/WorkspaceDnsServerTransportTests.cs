@@ -4,11 +4,11 @@ using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
 using Hearth.Runtime;
-using Hearth.Runtime.Network.Dns;
+using Hearth.Server.Network.Dns;
 using Microsoft.Extensions.Logging.Abstractions;
-using static Hearth.Server.Tests.Runtime.Dns.DnsTestClient;
+using static Hearth.Server.Tests.Network.Dns.DnsTestClient;
 
-namespace Hearth.Server.Tests.Runtime.Dns;
+namespace Hearth.Server.Tests.Network.Dns;
 
 /// <summary>UDP and TCP as clients use them and abuse them: garbage, concurrency, pipelining, idle and crowded connections, big answers.</summary>
 public sealed class WorkspaceDnsServerTransportTests

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using ARSoft.Tools.Net.Dns;
 
-namespace Hearth.Runtime.Network.Dns;
+namespace Hearth.Server.Network.Dns;
 
 /// <summary>
 /// DNS messages to and from bytes. Parsing and encoding are ARSoft.Tools.Net's; the only bytes

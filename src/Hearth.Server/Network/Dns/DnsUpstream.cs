@@ -3,9 +3,8 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using ARSoft.Tools.Net.Dns;
-using Microsoft.Extensions.Logging;
 
-namespace Hearth.Runtime.Network.Dns;
+namespace Hearth.Server.Network.Dns;
 
 /// <summary>
 /// Forwards a query to the host's resolvers: each in order, over UDP, and over TCP when the UDP

@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using Hearth.Runtime.Network.Dns;
-using static Hearth.Server.Tests.Runtime.Dns.DnsTestClient;
+using Hearth.Server.Network.Dns;
+using static Hearth.Server.Tests.Network.Dns.DnsTestClient;
 
-namespace Hearth.Server.Tests.Runtime.Dns;
+namespace Hearth.Server.Tests.Network.Dns;
 
 /// <summary>What each workspace may resolve, over real UDP and TCP on loopback, with a real upstream.</summary>
 public sealed class WorkspaceDnsServerPolicyTests

@@ -1,4 +1,4 @@
-namespace Hearth.Runtime.Network.Dns;
+namespace Hearth.Server.Network.Dns;
 
 /// <summary>What the resolver knows about the workspace that asked.</summary>
 /// <param name="WorkspaceId">The workspace, as passed back to <see cref="IDnsPolicy.AdmitAsync"/>.</param>

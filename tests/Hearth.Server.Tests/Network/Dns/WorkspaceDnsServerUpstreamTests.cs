@@ -2,9 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net.Dns;
-using static Hearth.Server.Tests.Runtime.Dns.DnsTestClient;
+using static Hearth.Server.Tests.Network.Dns.DnsTestClient;
 
-namespace Hearth.Server.Tests.Runtime.Dns;
+namespace Hearth.Server.Tests.Network.Dns;
 
 /// <summary>
 /// Reaching the upstreams: TCP after a truncated answer, the next server after a dead one,

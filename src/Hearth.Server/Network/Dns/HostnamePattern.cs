@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace Hearth.Runtime.Network.Dns;
+namespace Hearth.Server.Network.Dns;
 
 /// <summary>
 /// A hostname entry of a workspace's egress list: <c>api.openai.com</c> allows that name only,

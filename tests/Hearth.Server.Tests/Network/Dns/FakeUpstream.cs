@@ -3,9 +3,9 @@ using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using Hearth.Runtime.Network.Dns;
+using Hearth.Server.Network.Dns;
 
-namespace Hearth.Server.Tests.Runtime.Dns;
+namespace Hearth.Server.Tests.Network.Dns;
 
 /// <summary>
 /// A real upstream DNS server on 127.0.0.1 (UDP and TCP on one random port) answering from a

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 
-namespace Hearth.Runtime.Network.Dns;
+namespace Hearth.Server.Network.Dns;
 
 /// <summary>DNS over TCP: each message behind a 2-byte big-endian length (RFC 1035 §4.2.2, RFC 7766 §8).</summary>
 internal static class DnsTcp

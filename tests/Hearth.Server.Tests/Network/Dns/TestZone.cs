@@ -1,9 +1,9 @@
 using System.Net;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using Hearth.Runtime.Network.Dns;
+using Hearth.Server.Network.Dns;
 
-namespace Hearth.Server.Tests.Runtime.Dns;
+namespace Hearth.Server.Tests.Network.Dns;
 
 /// <summary>
 /// The upstream's zone (reserved .test/.example names, documentation addresses: nothing here is

@@ -1,7 +1,6 @@
 using System.Net;
-using Microsoft.Extensions.Logging;
 
-namespace Hearth.Runtime.Network.Dns;
+namespace Hearth.Server.Network.Dns;
 
 /// <summary>
 /// The workspace resolver's log events, 8101-8199 (8xxx = network). What happens to one query

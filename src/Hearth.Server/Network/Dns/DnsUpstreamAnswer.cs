@@ -1,6 +1,6 @@
 using ARSoft.Tools.Net.Dns;
 
-namespace Hearth.Runtime.Network.Dns;
+namespace Hearth.Server.Network.Dns;
 
 /// <summary>
 /// An upstream server's answer to a forwarded query: the bytes as it sent them (their

@@ -1,6 +1,6 @@
-using Hearth.Runtime.Network.Dns;
+using Hearth.Server.Network.Dns;
 
-namespace Hearth.Server.Tests.Runtime.Dns;
+namespace Hearth.Server.Tests.Network.Dns;
 
 /// <summary>Hostname entries of an egress list: what is one, and which names each allows.</summary>
 public sealed class HostnamePatternTests

@@ -3,9 +3,9 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
-using Hearth.Runtime.Network.Dns;
+using Hearth.Server.Network.Dns;
 
-namespace Hearth.Server.Tests.Runtime.Dns;
+namespace Hearth.Server.Tests.Network.Dns;
 
 /// <summary>A stub resolver with real sockets from a chosen loopback source address, and the addresses the tests use.</summary>
 internal static class DnsTestClient
