@@ -11,6 +11,9 @@
  *       (ICMP host/net unreachable) or "timeout"; exits 0 only when open. --from sends from SRC
  *       even when it is not an address of this host (IP_TRANSPARENT, which CAP_NET_RAW allows):
  *       the spoofing a workspace's root could try.
+ *   nettool stray IP
+ *       sends an ICMP echo reply nobody asked for: a packet of no connection, which conntrack calls
+ *       invalid; prints "sent".
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -138,6 +141,19 @@ static int probe(int argc, char **argv)
     return 0;
 }
 
+static int stray(const char *ip)
+{
+    struct sockaddr_in dst = { .sin_family = AF_INET };
+    if (inet_pton(AF_INET, ip, &dst.sin_addr) != 1) { printf("error bad address %s\n", ip); return 4; }
+    int fd = socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+    if (fd < 0) die("socket");
+    struct icmphdr reply = { .type = ICMP_ECHOREPLY, .un.echo.id = htons((unsigned short)getpid()) };
+    reply.checksum = checksum(&reply, sizeof reply);
+    if (sendto(fd, &reply, sizeof reply, 0, (struct sockaddr *)&dst, sizeof dst) < 0) die("sendto");
+    puts("sent");
+    return 0;
+}
+
 static __attribute__((noreturn)) void listen_on(int argc, char **argv)
 {
     struct pollfd fds[64];
@@ -185,6 +201,7 @@ int main(int argc, char **argv)
     signal(SIGPIPE, SIG_IGN);
     if (argc >= 3 && strcmp(argv[1], "listen") == 0) listen_on(argc - 2, argv + 2);
     if (argc >= 2 && strcmp(argv[1], "probe") == 0) return probe(argc - 2, argv + 2);
-    puts("usage: nettool listen PORT... | nettool probe tcp|udp|icmp IP [PORT] [--from SRC] [--timeout-ms N]");
+    if (argc == 3 && strcmp(argv[1], "stray") == 0) return stray(argv[2]);
+    puts("usage: nettool listen PORT... | probe tcp|udp|icmp IP [PORT] [--from SRC] [--timeout-ms N] | stray IP");
     return 4;
 }

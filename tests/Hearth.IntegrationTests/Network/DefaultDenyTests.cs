@@ -43,6 +43,24 @@ public sealed class DefaultDenyTests(DefaultDenyLab lab, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task Packets_of_no_connection_reach_no_workspace()
+    {
+        var target = lab.Welcoming;
+        // The control: the workspace counts such a packet when one arrives (sent to itself, over lo).
+        var count = await target.PacketsReceivedAsync();
+        await target.StrayAsync(target.Ip);
+        Assert.True(await target.PacketsReceivedAsync() > count, "the packet counter did not count the workspace's own stray packets");
+
+        // An echo reply nobody asked for is in no connection (conntrack: invalid): not a reply, so it does not get in.
+        foreach (var source in new ProbeSource[] { lab.Internet, lab.Host, lab.A })
+        {
+            count = await target.PacketsReceivedAsync();
+            await source.StrayAsync(target.Ip);
+            Assert.True(count == await target.PacketsReceivedAsync(), $"stray packets from {source} reached {target}");
+        }
+    }
+
+    [Fact]
     public async Task No_workspace_reaches_a_host_service_on_any_host_address()
     {
         string[] hostAddresses = [Gateway, OtherHostAddress, UplinkAddress, MetadataAddress];

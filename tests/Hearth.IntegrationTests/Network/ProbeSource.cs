@@ -32,6 +32,14 @@ public abstract record ProbeSource(string Label)
         return lines;
     }
 
+    /// <summary>Sends <paramref name="count"/> ICMP echo replies nobody asked for (<c>nettool stray</c>) to <paramref name="address"/>.</summary>
+    internal async Task StrayAsync(string address, int count = 3)
+    {
+        var tool = await ToolAsync();
+        var result = await ShAsync(string.Join('\n', Enumerable.Repeat($"{tool} stray {address}", count)));
+        Assert.True(result.ExitCode == 0, $"{Label}: nettool stray {address} failed: {result}");
+    }
+
     /// <summary>Asserts that every probe has <paramref name="outcome"/>; a failure lists every probe with what it got.</summary>
     internal async Task ExpectAsync(string outcome, params Probe[] probes)
     {
