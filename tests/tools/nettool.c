@@ -13,7 +13,7 @@
  *       the spoofing a workspace's root could try.
  *   nettool stray IP
  *       sends an ICMP echo reply nobody asked for: a packet of no connection, which conntrack calls
- *       invalid; prints "sent".
+ *       invalid; prints "sent", or "refused" when the sender's own firewall drops it (EPERM).
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -149,7 +149,7 @@ static int stray(const char *ip)
     if (fd < 0) die("socket");
     struct icmphdr reply = { .type = ICMP_ECHOREPLY, .un.echo.id = htons((unsigned short)getpid()) };
     reply.checksum = checksum(&reply, sizeof reply);
-    if (sendto(fd, &reply, sizeof reply, 0, (struct sockaddr *)&dst, sizeof dst) < 0) die("sendto");
+    if (sendto(fd, &reply, sizeof reply, 0, (struct sockaddr *)&dst, sizeof dst) < 0) return verdict(errno);
     puts("sent");
     return 0;
 }
