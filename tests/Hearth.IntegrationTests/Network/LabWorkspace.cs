@@ -34,8 +34,4 @@ public sealed record LabWorkspace(string Label, string Id, string Ip, string Cru
         var column = Array.IndexOf(snmp[0].Split(' '), "InReceives");
         return long.Parse(snmp[1].Split(' ')[column], System.Globalization.CultureInfo.InvariantCulture);
     }
-
-    /// <summary>What the workspace's listener saw, one "tcp|udp PEER PORT" line per connection or datagram.</summary>
-    internal async Task<IReadOnlyList<string>> ListenerLogAsync() =>
-        (await ShAsync($"cat {LabListener.LogInWorkspace}")).Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1).ToList();
 }

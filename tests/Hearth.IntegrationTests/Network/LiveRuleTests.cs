@@ -39,10 +39,10 @@ public sealed class LiveRuleTests(LiveRuleLab lab, ITestOutputHelper output) : I
         var admit = await MeasureAsync(lab.B, $$"""{"ingress":["{{lab.A.Ip}}"]}""", before: Refused, after: Open);
         var revoke = await MeasureAsync(lab.B, """{"ingress":[]}""", before: Open, after: Refused);
 
-        output.WriteLine($"admitting: the first open probe ended {Ms(admit)} after the PATCH answer");
-        output.WriteLine($"revoking: the first refused probe ended {Ms(revoke)} after the PATCH answer");
-        Assert.True(admit < Limit, $"a new ingress rule took {Ms(admit)}");
-        Assert.True(revoke < Limit, $"removing an ingress rule took {Ms(revoke)}");
+        output.WriteLine($"admitting: {Describe(admit, Open)}");
+        output.WriteLine($"revoking: {Describe(revoke, Refused)}");
+        Assert.True(admit.FirstNew < Limit, $"a new ingress rule took {Ms(admit.FirstNew)} after the PATCH answer");
+        Assert.True(revoke.FirstNew < Limit, $"removing an ingress rule took {Ms(revoke.FirstNew)} after the PATCH answer");
     }
 
     [Fact]
@@ -79,13 +79,18 @@ public sealed class LiveRuleTests(LiveRuleLab lab, ITestOutputHelper output) : I
         await e.ExpectAsync(Refused, [.. Every(lab.W.Ip), .. Every(InternetAddress, InternetPort)]);
     }
 
+    private static string Describe((TimeSpan FirstNew, TimeSpan RoundTrip) m, string outcome) =>
+        (m.FirstNew <= TimeSpan.Zero ? $"in force before the answer: the first {outcome} probe ended {Ms(-m.FirstNew)} before it"
+            : $"the first {outcome} probe ended {Ms(m.FirstNew)} after the answer")
+        + $" (PATCH round trip {Ms(m.RoundTrip)}; every probe started after the answer was {outcome})";
+
     /// <summary>
     /// Probes A -> <paramref name="target"/>:80 in a loop from A's network namespace (a process
     /// started on the host: ~5 ms a probe, where <c>crun exec</c> takes ~50), PATCHes the
-    /// target's network, and returns how long after the PATCH answer the first probe with the
-    /// new outcome ended (zero or less: the rule was there before the answer arrived).
+    /// target's network, and returns when, from the PATCH answer, the first probe with the new
+    /// outcome ended (negative: the rule was in force before the answer arrived), and the PATCH's round trip.
     /// </summary>
-    private async Task<TimeSpan> MeasureAsync(LabWorkspace target, string patch, string before, string after)
+    private async Task<(TimeSpan FirstNew, TimeSpan RoundTrip)> MeasureAsync(LabWorkspace target, string patch, string before, string after)
     {
         var netns = $"--net=/proc/{await lab.A.InitPidAsync()}/ns/net";
         var tool = await NetTool.PathAsync();
@@ -117,7 +122,8 @@ public sealed class LiveRuleTests(LiveRuleLab lab, ITestOutputHelper output) : I
         Assert.True(seen.Where(p => p.End < sent).All(p => p.Outcome == before), $"before the PATCH every probe must be {before}:\n{trace}");
         // Every probe that started after the answer has the new outcome (a late one would be a rule not yet applied).
         Assert.True(seen.Where(p => p.Start > answered).All(p => p.Outcome == after), $"after the PATCH answer every probe must be {after}:\n{trace}");
-        return Stopwatch.GetElapsedTime(answered, seen.First(p => p.Outcome == after).End);
+        var first = seen.First(p => p.Outcome == after).End;
+        return (Stopwatch.GetElapsedTime(answered, first), Stopwatch.GetElapsedTime(sent, answered));
     }
 
     /// <summary>

@@ -123,15 +123,21 @@ public class NetworkLabFixture : IAsyncLifetime
 
     public virtual async Task DisposeAsync()
     {
-        foreach (var listener in listeners)
-            await listener.DisposeAsync();
-        listeners.Clear();
-        if (hearthd is not null)
-            await hearthd.DisposeAsync().AsTask().Within(Bounded.Daemon);
-        hearthd = null;
-        // Deleting a namespace takes its interfaces with it, the uplink pair included.
-        foreach (var netns in new[] { hostNamespace, internetNamespace }.OfType<string>())
-            await TestNetworkNamespaces.DeleteAsync(netns).Within();
-        hostNamespace = internetNamespace = null;
+        try
+        {
+            foreach (var listener in listeners)
+                await listener.DisposeAsync();
+            listeners.Clear();
+            if (hearthd is not null)
+                await hearthd.DisposeAsync().AsTask().Within(Bounded.Daemon);
+            hearthd = null;
+        }
+        finally
+        {
+            // Deleting a namespace takes its interfaces with it, the uplink pair included.
+            foreach (var netns in new[] { hostNamespace, internetNamespace }.OfType<string>())
+                await TestNetworkNamespaces.DeleteAsync(netns).Within();
+            hostNamespace = internetNamespace = null;
+        }
     }
 }

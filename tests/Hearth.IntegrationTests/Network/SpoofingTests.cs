@@ -100,7 +100,7 @@ public sealed class SpoofingTests(SpoofingLab lab) : IClassFixture<SpoofingLab>
         await m.ExpectAsync(Refused, Every(lab.C.Ip));
 
         // Every route flushed, then the usual ones back: exactly what the rules allow, as before.
-        await Net("ip route flush dev eth0; ip neigh flush dev eth0");
+        await Net("ip route flush dev eth0; ip neigh flush dev eth0 nud all");
         await m.ExpectAsync(Unreachable, Tcp(lab.V.Ip, 80));
         await Net($"ip route add {Gateway} dev eth0 scope link; ip route add default via {Gateway} dev eth0");
         await m.ExpectAsync(Open, [.. Every(lab.B.Ip), .. Every(lab.V.Ip), .. Every(InternetAddress, InternetPort)]);
