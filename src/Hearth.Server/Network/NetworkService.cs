@@ -66,23 +66,35 @@ internal sealed partial class NetworkService(
         RefreshResolverClients();
     }
 
+    /// <summary>
+    /// What an egress list that named only a deleted workspace becomes: an address nothing is
+    /// ever sent to (the admission chain drops 0.0.0.0/8 before it looks at egress).
+    /// </summary>
+    public const string NoDestination = "0.0.0.0/32";
+
     /// <summary>The settings of <paramref name="config"/> without the address and id of a deleted workspace.</summary>
     public static WorkspaceConfig Forget(WorkspaceConfig config, WorkspaceRecord deleted)
     {
         static IReadOnlyList<string>? Without(IReadOnlyList<string>? list, string? value) =>
             list is null || value is null ? list : list.Where(e => e != value && e != value + "/32").ToList();
+        var egress = Without(config.Egress, deleted.InternalIp);
         return config with
         {
             Ingress = Without(config.Ingress, deleted.InternalIp),
-            Egress = Without(config.Egress, deleted.InternalIp),
+            // An empty egress list is no list at all (anything may be reached, Oblien's
+            // "egress: []"): a workspace that could reach only the deleted one stays restricted.
+            Egress = egress is [] && config.Egress is [_, ..] ? [NoDestination] : egress,
             PrivateLinkIds = Without(config.PrivateLinkIds, deleted.Id),
         };
     }
 
     /// <summary>True when <paramref name="config"/> names the deleted workspace (by address or private link).</summary>
-    public static bool Mentions(WorkspaceConfig config, WorkspaceRecord deleted) => Forget(config, deleted) is var forgotten
-        && (forgotten.Ingress?.Count != config.Ingress?.Count || forgotten.Egress?.Count != config.Egress?.Count
-            || forgotten.PrivateLinkIds?.Count != config.PrivateLinkIds?.Count);
+    public static bool Mentions(WorkspaceConfig config, WorkspaceRecord deleted)
+    {
+        static bool Same(IReadOnlyList<string>? a, IReadOnlyList<string>? b) => a is null ? b is null : b is not null && a.SequenceEqual(b);
+        var forgotten = Forget(config, deleted);
+        return !Same(forgotten.Ingress, config.Ingress) || !Same(forgotten.Egress, config.Egress) || !Same(forgotten.PrivateLinkIds, config.PrivateLinkIds);
+    }
 
     /// <summary><c>GET /workspace/:id/network</c>.</summary>
     public WorkspaceNetworkResponse Describe(WorkspaceRecord record, string? message = null)

@@ -79,13 +79,17 @@ internal sealed class NftRuleset(NetworkOptions options)
                 {{Deny}}
             }
 
-            # Nothing outside the workspaces opens a connection to one (the edge will add its own way in).
+            # Nothing outside the workspaces opens a connection to one (the edge will add its own way in),
+            # nor sends one a packet of no connection at all (conntrack's invalid: a stray RST, FIN or
+            # echo reply), which "new" does not match.
             chain forward {
                 type filter hook forward priority filter; policy accept;
+                oifname "{{veths}}" iifname != "{{veths}}" ct state invalid drop
                 oifname "{{veths}}" iifname != "{{veths}}" ct state new {{Deny}}
             }
             chain output {
                 type filter hook output priority filter; policy accept;
+                oifname "{{veths}}" ct state invalid drop
                 oifname "{{veths}}" ct state new {{Deny}}
             }
 
