@@ -11,6 +11,11 @@
  *       (ICMP host/net unreachable) or "timeout"; exits 0 only when open. --from sends from SRC
  *       even when it is not an address of this host (IP_TRANSPARENT, which CAP_NET_RAW allows):
  *       the spoofing a workspace's root could try.
+ *   nettool dns NAME=IP[/TTL]...
+ *       an authoritative DNS server on UDP 0.0.0.0:53: A queries for a listed NAME get its IP
+ *       (TTL default 300), AAAA and other types of a listed NAME get an empty answer, any other
+ *       name NXDOMAIN; prints "listening", then "dns <peer ip> <name>" for each query. "The
+ *       internet's" zone for the hostname-egress tests.
  *   nettool stray IP
  *       sends an ICMP echo reply nobody asked for: a packet of no connection, which conntrack calls
  *       invalid; prints "sent", or "refused" when the sender's own firewall drops it (EPERM).
@@ -195,6 +200,63 @@ static __attribute__((noreturn)) void listen_on(int argc, char **argv)
     }
 }
 
+/* Reads the question name at MSG+12 into NAME ("a.b.c"); returns the offset after it, or -1. */
+static int question_name(const unsigned char *msg, int len, char *name, int size)
+{
+    int at = 12, out = 0;
+    while (at < len && msg[at] != 0) {
+        int label = msg[at++];
+        if (label > 63 || at + label > len || out + label + 2 > size) return -1;
+        if (out > 0) name[out++] = '.';
+        for (int i = 0; i < label; i++) name[out++] = (char)(msg[at + i] | 0x20);
+        at += label;
+    }
+    name[out] = 0;
+    return at + 1 + 4 <= len ? at + 1 : -1;
+}
+
+static void dns_serve(int count, char **records)
+{
+    int fd = socket(AF_INET, SOCK_DGRAM, 0);
+    struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(53) };
+    if (fd < 0 || bind(fd, (struct sockaddr *)&any, sizeof any) != 0) die("dns bind");
+    puts("listening");
+    for (;;) {
+        unsigned char msg[512], out[600];
+        char name[256];
+        struct sockaddr_in peer;
+        socklen_t peer_len = sizeof peer;
+        int len = (int)recvfrom(fd, msg, sizeof msg, 0, (struct sockaddr *)&peer, &peer_len);
+        int end = len > 12 ? question_name(msg, len, name, sizeof name) : -1;
+        if (end < 0) continue;
+        int qtype = msg[end] << 8 | msg[end + 1];
+        printf("dns %s %s\n", inet_ntoa(peer.sin_addr), name);
+        int found = -1;
+        for (int i = 0; i < count; i++) {
+            size_t n = strcspn(records[i], "=");
+            if (n == strlen(name) && strncmp(records[i], name, n) == 0) found = i;
+        }
+        memcpy(out, msg, end + 4);                      /* header and question */
+        out[2] = 0x84 | (msg[2] & 0x01);                /* QR, AA, RD as asked */
+        out[3] = found < 0 ? 3 : 0;                     /* NXDOMAIN or NOERROR */
+        out[6] = out[7] = out[8] = out[9] = out[10] = out[11] = 0;
+        int at = end + 4;
+        if (found >= 0 && qtype == 1) {
+            char ip[64];
+            unsigned ttl = 300;
+            snprintf(ip, sizeof ip, "%s", strchr(records[found], '=') + 1);
+            char *slash = strchr(ip, '/');
+            if (slash) { *slash = 0; ttl = (unsigned)atoi(slash + 1); }
+            unsigned char answer[16] = { 0xc0, 0x0c, 0, 1, 0, 1, ttl >> 24, ttl >> 16, ttl >> 8, ttl, 0, 4 };
+            if (inet_pton(AF_INET, ip, answer + 12) != 1) die("dns record");
+            memcpy(out + at, answer, 16);
+            at += 16;
+            out[7] = 1;                                 /* one answer */
+        }
+        sendto(fd, out, at, 0, (struct sockaddr *)&peer, peer_len);
+    }
+}
+
 int main(int argc, char **argv)
 {
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -202,6 +264,7 @@ int main(int argc, char **argv)
     if (argc >= 3 && strcmp(argv[1], "listen") == 0) listen_on(argc - 2, argv + 2);
     if (argc >= 2 && strcmp(argv[1], "probe") == 0) return probe(argc - 2, argv + 2);
     if (argc == 3 && strcmp(argv[1], "stray") == 0) return stray(argv[2]);
-    puts("usage: nettool listen PORT... | probe tcp|udp|icmp IP [PORT] [--from SRC] [--timeout-ms N] | stray IP");
+    if (argc >= 3 && strcmp(argv[1], "dns") == 0) dns_serve(argc - 2, argv + 2);
+    puts("usage: nettool listen PORT... | probe tcp|udp|icmp IP [PORT] [--from SRC] [--timeout-ms N] | stray IP | dns NAME=IP[/TTL]...");
     return 4;
 }

@@ -51,6 +51,7 @@ internal sealed partial class CrunDriver(
             if (spec.Address is { } address && links is not null)
                 await links.AttachAsync(spec.Id, await ReadInitPidAsync(paths, cancellationToken), address, cancellationToken);
             await crun.StartAsync(spec.Id, cancellationToken);
+            await WaitForInitExecAsync(await ReadInitPidAsync(paths, cancellationToken), cancellationToken);
         }
         catch
         {
@@ -60,6 +61,29 @@ internal sealed partial class CrunDriver(
         }
         LogStarted(spec.Id, clock.Elapsed.TotalMilliseconds);
         return await ReadInitPidAsync(paths, cancellationToken);
+    }
+
+    /// <summary>
+    /// `crun start` returns once it has released the init, which then still has to execve the
+    /// agent; until it has, joining its namespaces (crun exec) fails with EPERM (crun 1.8). A
+    /// workspace is reported running only once its init is the agent: a few microseconds.
+    /// </summary>
+    private async Task WaitForInitExecAsync(int pid, CancellationToken cancellationToken)
+    {
+        var crunName = Path.GetFileName(options.CrunPath);
+        var clock = Stopwatch.StartNew();
+        while (ExecutableOf(pid) is { } exe && Path.GetFileName(exe) == crunName)
+        {
+            if (clock.Elapsed > TimeSpan.FromSeconds(10))
+                throw new RuntimeException("container_start_failed", $"the init ({pid}) did not start the agent within 10 s");
+            await Task.Delay(1, cancellationToken);
+        }
+    }
+
+    private static string? ExecutableOf(int pid)
+    {
+        try { return File.ResolveLinkTarget($"/proc/{pid}/exe", returnFinalTarget: false)?.FullName; }
+        catch (IOException) { return null; } // gone: whoever looks next sees why
     }
 
     private static async Task<int> ReadInitPidAsync(WorkspacePaths paths, CancellationToken cancellationToken) =>

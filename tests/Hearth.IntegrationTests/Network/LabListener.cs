@@ -6,7 +6,8 @@ namespace Hearth.IntegrationTests.Network;
 
 /// <summary>
 /// <c>nettool listen</c>: TCP and UDP servers that answer "ok &lt;peer ip&gt;", in a namespace of
-/// the lab (a process of this test run, ended at dispose) or inside a workspace.
+/// the lab (a process of this test run, ended at dispose) or inside a workspace; or
+/// <c>nettool dns</c>, a DNS zone in a namespace of the lab.
 /// </summary>
 public sealed class LabListener : IAsyncDisposable
 {
@@ -23,10 +24,19 @@ public sealed class LabListener : IAsyncDisposable
     public IReadOnlyList<string> Peers => peers.ToList();
 
     /// <summary>Starts a listener in network namespace <paramref name="netns"/> and waits until it listens.</summary>
-    public static async Task<LabListener> StartAsync(string netns, params int[] ports)
+    public static Task<LabListener> StartAsync(string netns, params int[] ports) =>
+        StartToolAsync(netns, ["listen", .. ports.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+
+    /// <summary>
+    /// Starts a DNS zone on UDP port 53 of <paramref name="netns"/>: <c>NAME=IP[/TTL]</c> records,
+    /// NXDOMAIN for anything else; <see cref="Peers"/> gets "dns PEER NAME" for each query.
+    /// </summary>
+    public static Task<LabListener> StartDnsAsync(string netns, params string[] records) => StartToolAsync(netns, ["dns", .. records]);
+
+    private static async Task<LabListener> StartToolAsync(string netns, IEnumerable<string> arguments)
     {
         var info = new ProcessStartInfo("ip") { RedirectStandardOutput = true, UseShellExecute = false };
-        foreach (var arg in new[] { "netns", "exec", netns, await NetTool.PathAsync(), "listen" }.Concat(ports.Select(p => p.ToString(System.Globalization.CultureInfo.InvariantCulture))))
+        foreach (var arg in new[] { "netns", "exec", netns, await NetTool.PathAsync() }.Concat(arguments))
             info.ArgumentList.Add(arg);
         var process = Process.Start(info)!;
         var listener = new LabListener(process);
@@ -34,7 +44,7 @@ public sealed class LabListener : IAsyncDisposable
         {
             var first = await process.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
             if (first != "listening")
-                throw new InvalidOperationException($"nettool listen {string.Join(' ', ports)} in {netns} did not start: {first}");
+                throw new InvalidOperationException($"nettool {string.Join(' ', arguments)} in {netns} did not start: {first}");
         }
         catch
         {

@@ -114,9 +114,13 @@ public class NetworkLabFixture : IAsyncLifetime
         (await Command.RunAsync("ip", ["netns", "exec", Host.Name, "nft", "list", "table", "inet", "hearth"]).Within()).EnsureSuccess().Stdout;
 
     /// <summary>Starts a listener in one of the lab's namespaces; it ends with the lab.</summary>
-    public async Task<LabListener> Listen(string netns, params int[] ports)
+    public async Task<LabListener> Listen(string netns, params int[] ports) => Keep(await LabListener.StartAsync(netns, ports).Within());
+
+    /// <summary>Starts "the internet's" DNS zone on <see cref="InternetAddress"/>:53, hearthd's upstream; it ends with the lab.</summary>
+    public async Task<LabListener> ServeDnsAsync(params string[] records) => Keep(await LabListener.StartDnsAsync(Internet.Name, records).Within());
+
+    private LabListener Keep(LabListener listener)
     {
-        var listener = await LabListener.StartAsync(netns, ports).Within();
         lock (listeners) listeners.Add(listener);
         return listener;
     }
