@@ -72,9 +72,6 @@ internal sealed class NetworkNamespace : IDisposable
             throw new RuntimeException("host_not_ready", $"cannot enter network namespace {path}: {Marshal.GetLastPInvokeErrorMessage()}");
     }
 
-    public void Dispose()
-    {
-        socketRequests.CompleteAdding();
-        socketRequests.Dispose();
-    }
+    /// <summary>Lets the namespace's thread end (it may still be finishing a request: the collection is left to the GC).</summary>
+    public void Dispose() => socketRequests.CompleteAdding();
 }

@@ -17,8 +17,12 @@ internal static class DirectAccess
     private const int SolIp = 0;
     private const int SoOriginalDst = 80;
 
-    /// <summary>A listening socket on the gateway, made in the workspaces' network namespace.</summary>
-    public static Socket Listen(NetworkOptions options, NetworkNamespace netns)
+    /// <summary>
+    /// A listening socket on the gateway, made in the workspaces' network namespace, as a file
+    /// descriptor for Kestrel (<c>ListenHandle</c>), which owns it from then on: the .NET socket
+    /// lets go of it, so its finalizer can never close the listener under Kestrel.
+    /// </summary>
+    public static ulong ListenHandle(NetworkOptions options, NetworkNamespace netns)
     {
         var socket = netns.CreateSocket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         try
@@ -26,7 +30,9 @@ internal static class DirectAccess
             socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
             socket.Bind(new IPEndPoint(options.Gateway, options.DirectAccessPort));
             socket.Listen(512);
-            return socket;
+            var handle = (ulong)socket.SafeHandle.DangerousGetHandle();
+            socket.SafeHandle.SetHandleAsInvalid();
+            return handle;
         }
         catch
         {

@@ -19,11 +19,9 @@ internal static class RuntimeGateway
 {
     public static WebApplication Build(HearthOptions options, IServiceProvider shared)
     {
-        // Kestrel owns the socket from here and closes it when the gateway stops.
-        var direct = DirectAccess.Listen(shared.GetRequiredService<Hearth.Runtime.Network.NetworkOptions>(),
+        var direct = DirectAccess.ListenHandle(shared.GetRequiredService<Hearth.Runtime.Network.NetworkOptions>(),
             shared.GetRequiredService<Hearth.Runtime.Network.NetworkNamespace>());
-        var builder = ListenerHost.Create(options, "runtime_listen", options.RuntimeListen,
-            kestrel => kestrel.ListenHandle((ulong)direct.SafeHandle.DangerousGetHandle()));
+        var builder = ListenerHost.Create(options, "runtime_listen", options.RuntimeListen, kestrel => kestrel.ListenHandle(direct));
         // hearthd stops the gateway after the control plane; open SSE streams must not hold that up.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         foreach (var type in new[] { typeof(RuntimeTokens), typeof(WorkspaceRepository), typeof(WorkspaceService), typeof(ExecTasks), typeof(AgentPool), typeof(WorkspaceEvents),
