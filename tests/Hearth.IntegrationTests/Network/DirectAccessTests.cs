@@ -87,7 +87,8 @@ public sealed class DirectAccessTests(DirectAccessLab lab) : IClassFixture<Direc
     private static async Task<(int Status, string Body)> CallAsync(LabWorkspace from, string ip, string token, string path, string? json = null)
     {
         var post = json is null ? "" : $"--header 'Content-Type: application/json' --post-data '{json}' ";
-        var result = await from.ShAsync($"wget -S -T 3 -q -O - --header 'Authorization: Bearer {token}' {post}http://{ip}:9990{path} 2>&1");
+        // (busybox 1.35 wget crashes with -T: timeout(1) bounds it instead.)
+        var result = await from.ShAsync($"timeout 5 wget -S -O - --header 'Authorization: Bearer {token}' {post}http://{ip}:9990{path} 2>&1");
         var statusLine = result.Stdout.Split('\n').FirstOrDefault(l => l.TrimStart().StartsWith("HTTP/1.1 ", StringComparison.Ordinal));
         var status = statusLine is null ? 0 : int.Parse(statusLine.Trim()["HTTP/1.1 ".Length..][..3], System.Globalization.CultureInfo.InvariantCulture);
         return (status, result.Stdout);

@@ -6,9 +6,10 @@ using Hearth.Testing;
 namespace Hearth.IntegrationTests.Workspaces;
 
 /// <summary>
-/// hearthd with <c>--crun-path</c> pointing at a wrapper of the real crun that fails <c>crun run</c>
-/// on demand: <c>before</c> fails without running anything, <c>after</c> runs the container for
-/// real and then reports failure, so hearthd must also tear down a container that did start.
+/// hearthd with <c>--crun-path</c> pointing at a wrapper of the real crun that fails <c>crun create</c>
+/// on demand: <c>before</c> fails without creating anything, <c>after</c> creates the container for
+/// real and then reports failure, so hearthd must also tear down a container that exists;
+/// <c>start</c> fails <c>crun start</c>, after hearthd gave the created container its network.
 /// Every call is logged (<c>calls.log</c>), so the test knows each workspace id hearthd handed crun.
 /// </summary>
 public sealed class FailingCrunFixture : HearthdFixture
@@ -24,7 +25,7 @@ public sealed class FailingCrunFixture : HearthdFixture
     protected override string[] Flags => ["--crun-path", Script];
 
     /// <summary>
-    /// <c>before</c>, <c>after</c>, <c>hang</c> (crun run never returns; pid in <see cref="HangPidFile"/>),
+    /// <c>before</c>, <c>after</c>, <c>start</c>, <c>hang</c> (crun create never returns; pid in <see cref="HangPidFile"/>),
     /// <c>hang-delete</c> (the same for crun delete) or <c>pass</c>.
     /// </summary>
     public void SetMode(string mode) => File.WriteAllText(Path.Combine(Dir, "mode"), mode + "\n");
@@ -37,15 +38,16 @@ public sealed class FailingCrunFixture : HearthdFixture
         SetMode("before");
         File.WriteAllText(Script, $$"""
             #!/bin/sh
-            # A crun that fails `crun run` as $dir/mode says; everything else goes to the real crun.
+            # A crun that fails `crun create` or `crun start` as $dir/mode says; everything else goes to the real crun.
             dir=$(dirname "$0")
             echo "$*" >> "$dir/calls.log"
             mode=$(cat "$dir/mode")
             for arg in "$@"; do
               case "$arg:$mode" in
-                run:before) echo "fake crun: refusing to run" >&2; exit 1 ;;
-                run:after) {{realCrun}} "$@"; echo "fake crun: failing after a successful run" >&2; exit 1 ;;
-                run:hang | delete:hang-delete) echo $$ > "$dir/hang.pid"; exec sleep 60 ;;
+                create:before) echo "fake crun: refusing to create" >&2; exit 1 ;;
+                create:after) {{realCrun}} "$@"; echo "fake crun: failing after a successful create" >&2; exit 1 ;;
+                start:start) echo "fake crun: refusing to start" >&2; exit 1 ;;
+                create:hang | delete:hang-delete) echo $$ > "$dir/hang.pid"; exec sleep 60 ;;
               esac
             done
             exec {{realCrun}} "$@"
@@ -68,7 +70,7 @@ public sealed class CreateFailureTests(FailingCrunFixture fixture) : IClassFixtu
     private HearthdInstance Hearthd => fixture.Hearthd;
 
     [Fact]
-    public async Task A_create_whose_crun_run_fails_leaves_nothing_behind()
+    public async Task A_create_whose_crun_create_fails_leaves_nothing_behind()
     {
         fixture.SetMode("before");
         await AssertFailedCreateLeavesNothingAsync();
@@ -78,6 +80,13 @@ public sealed class CreateFailureTests(FailingCrunFixture fixture) : IClassFixtu
     public async Task A_create_whose_container_started_but_crun_reported_failure_leaves_nothing_behind()
     {
         fixture.SetMode("after");
+        await AssertFailedCreateLeavesNothingAsync();
+    }
+
+    [Fact]
+    public async Task A_create_whose_start_fails_after_the_network_was_attached_leaves_nothing_behind()
+    {
+        fixture.SetMode("start");
         await AssertFailedCreateLeavesNothingAsync();
     }
 
@@ -106,9 +115,9 @@ public sealed class CreateFailureTests(FailingCrunFixture fixture) : IClassFixtu
 
         var create = Hearthd.PostAsync("/workspace", """{"image":"busybox"}""");
         var hangPid = await HostProbe.EventuallyAsync(() => File.Exists(fixture.HangPidFile) ? File.ReadAllText(fixture.HangPidFile).Trim() : "",
-            p => p.Length > 0, TimeSpan.FromSeconds(30), "crun run reached");
+            p => p.Length > 0, TimeSpan.FromSeconds(30), "crun create reached");
         var id = Assert.Single(HandedToCrun().Except(idsBefore));
-        Assert.NotEmpty(HostTraces.MountsUnder(HostProbe.WorkspaceDir(Hearthd, id))); // caught between mount and run
+        Assert.NotEmpty(HostTraces.MountsUnder(HostProbe.WorkspaceDir(Hearthd, id))); // caught between mount and crun create
 
         await Hearthd.KillAsync().Within();
         await Assert.ThrowsAnyAsync<Exception>(() => create.Within());
@@ -189,7 +198,7 @@ public sealed class CreateFailureTests(FailingCrunFixture fixture) : IClassFixtu
 
         ApiAssert.Error(response, HttpStatusCode.InternalServerError, "create_failed");
         var attempted = HandedToCrun().Except(idsBefore).ToList();
-        Assert.Single(attempted); // the failed create did reach crun run, with exactly one new id
+        Assert.Single(attempted); // the failed create did reach crun create, with exactly one new id
         var id = attempted[0];
 
         // Measured against the state before the create (0 and empty unless another test of this class left something).
@@ -205,6 +214,9 @@ public sealed class CreateFailureTests(FailingCrunFixture fixture) : IClassFixtu
         var containersAfter = (await Command.RunAsync("crun", ["--root", Hearthd.CrunRoot, "list", "-q"]).Within()).Stdout;
         Assert.Equal(containersBefore, containersAfter);
         Assert.Empty(await HostTraces.FindAsync(Hearthd, id).Within());
+        // Nor anything of its network: no veth, nothing in the firewall.
+        Assert.DoesNotContain("hw-" + id[3..], (await Hearthd.InNetworkNamespaceAsync("ip", "-o", "link").Within()).Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(id[3..], (await Hearthd.InNetworkNamespaceAsync("nft", "list", "table", "inet", "hearth").Within()).Stdout, StringComparison.Ordinal);
     }
 
     private List<string> LoopsInDataDir() =>
