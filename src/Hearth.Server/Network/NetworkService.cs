@@ -2,8 +2,8 @@ using System.Collections.Frozen;
 using System.Net;
 using Hearth.Protocol.Workspaces;
 using Hearth.Runtime.Network;
-using Hearth.Server.Network.Dns;
 using Hearth.Runtime.Network.Firewall;
+using Hearth.Server.Network.Dns;
 using Hearth.Server.Persistence;
 using Hearth.Server.Workspaces;
 

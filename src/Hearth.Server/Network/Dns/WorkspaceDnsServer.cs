@@ -1,9 +1,9 @@
-using Hearth.Runtime;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using ARSoft.Tools.Net;
 using ARSoft.Tools.Net.Dns;
+using Hearth.Runtime;
 
 namespace Hearth.Server.Network.Dns;
 
