@@ -106,6 +106,7 @@ internal static class CreateReport
         var firstUse = breakdown.UsernsFirstUse;
         text.AppendLine($"| {firstUse.Name} | {F(firstUse.P50)} | {F(firstUse.P90)} | {F(firstUse.CpuMsPerRun)} | {P(firstUse.P50 / api)} |");
         text.AppendLine($"| for reference: {breakdown.SpawnFloor.Name} | {F(breakdown.SpawnFloor.P50)} | {F(breakdown.SpawnFloor.P90)} | {F(breakdown.SpawnFloor.CpuMsPerRun)} | |");
+        text.AppendLine($"| for reference: {breakdown.NsenterFloor.Name} | {F(breakdown.NsenterFloor.P50)} | {F(breakdown.NsenterFloor.P90)} | {F(breakdown.NsenterFloor.CpuMsPerRun)} | |");
         text.AppendLine();
         text.AppendLine($"| delete step | median | p90 | CPU per run | share of the interleaved API delete p50 ({F(apiDelete)}) |");
         text.AppendLine("|---|---:|---:|---:|---:|");

@@ -55,6 +55,7 @@ internal static class NetworkReport
         Step(breakdown.DeleteSum, "for context: every delete step by hand, per run");
         Step(network.Hearth.InterleavedDelete, "for context: API delete, interleaved");
         Step(breakdown.SpawnFloor, $"for reference: {breakdown.SpawnFloor.Name}");
+        Step(breakdown.NsenterFloor, $"for reference: {breakdown.NsenterFloor.Name}");
         text.AppendLine();
         text.AppendLine($"Incremental firewall changes nft refused (healed by a full rebuild): {breakdown.FirewallHeals}.");
         text.AppendLine();

@@ -8,6 +8,7 @@ using Hearth.Runtime.Disks;
 using Hearth.Runtime.Interop;
 using Hearth.Runtime.Network;
 using Hearth.Runtime.Network.Firewall;
+using Hearth.Runtime.Processes;
 using Microsoft.Extensions.Logging.Abstractions;
 using HostCgroups = Hearth.Runtime.Cgroups.Cgroups;
 
@@ -73,6 +74,11 @@ internal sealed class CreateBreakdown : IDisposable
     }
 
     public Samples SpawnFloor { get; } = new("spawn floor: /bin/true through Process (every host command pays it)");
+    /// <summary>
+    /// The same through <c>nsenter --net=</c> into the bench's namespace, as hearthd runs its host-side
+    /// nft and ip when it has a namespace of its own (tests, the bench); in the host's namespace it runs them directly.
+    /// </summary>
+    public Samples NsenterFloor { get; } = new("nsenter --net=<namespace> -- /bin/true through Process (how hearthd with a network namespace runs nft and ip)");
     public Samples Disk { get; } = new("disk: sparse 1 GiB file + mkfs.ext4 -q -F -m 0 -E nodiscard,root_owner (DiskImage.CreateAsync)");
     public Samples DiskMount { get; } = new("loop attach (LOOP_CONFIGURE) + mount ext4 (DiskImage.Mount) + mkdir/chown upper, work");
     public Samples Userns { get; } = new("user namespace of the uid range, kept by UserNamespaces (cached after the range's first start)");
@@ -147,6 +153,7 @@ internal sealed class CreateBreakdown : IDisposable
         {
             await alongside(cancellationToken);
             await SpawnFloor.TimeWithCpuAsync(() => HostProcess.RunAsync("/bin/true", [], cancellationToken));
+            await NsenterFloor.TimeWithCpuAsync(() => HostProcess.Runner.RunCheckedAsync(netns!.Wrap(new ProcessRequest("/bin/true", [])), cancellationToken));
             // A range's first start, as hearthd's UserNamespaces makes it: a fresh cache, one GetAsync.
             using (var firstUse = new UserNamespaces(CrunBaseline.UidCount))
                 await UsernsFirstUse.TimeWithCpuAsync(() => firstUse.GetAsync(UidBase, cancellationToken));
