@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 using Hearth.Runtime.Network;
 
 namespace Hearth.Bench.Measurement;
@@ -13,8 +14,12 @@ namespace Hearth.Bench.Measurement;
 /// answered byte for byte by an echoing thread. All socket work is blocking, on threads of its
 /// own, so no thread-pool scheduling is in the figures.
 /// </summary>
-internal sealed class TcpPath : IDisposable
+internal sealed partial class TcpPath : IDisposable
 {
+    /// <summary>CPU of the writing and pinging thread; the receiving and echoing threads run on <see cref="ServerCpu"/>.</summary>
+    public const int ClientCpu = 0;
+    public const int ServerCpu = 1;
+
     /// <summary>Each bulk write: 128 KiB.</summary>
     public const int WriteSize = 128 * 1024;
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(5);
@@ -131,6 +136,9 @@ internal sealed class TcpPath : IDisposable
 
     private (long Bytes, double Ms) Write(TimeSpan duration)
     {
+        // No target while writing: the receiver must not signal the previous slice's target
+        // between the Reset and the new target below.
+        Volatile.Write(ref drainTarget, long.MaxValue);
         var start = Stopwatch.GetTimestamp();
         var stop = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         var bytes = 0L;
@@ -166,8 +174,26 @@ internal sealed class TcpPath : IDisposable
             throw new BenchException($"{Name}: the echo connection closed");
     }
 
+    /// <summary>
+    /// Pins the calling thread to one CPU (sched_setaffinity(2) with pid 0: this thread), so
+    /// that both paths run with the same placement: on two cores shared with other work, the
+    /// scheduler otherwise sometimes puts both ends on one core and sometimes not, and the
+    /// plain pair's throughput came out 2 or 3.7-6.2 GB/s from run to run. No-op on one CPU.
+    /// </summary>
+    public static void PinCurrentThread(int cpu)
+    {
+        if (Environment.ProcessorCount <= cpu) return;
+        var mask = 1UL << cpu;
+        if (SchedSetaffinity(0, sizeof(ulong), ref mask) != 0)
+            throw new BenchException($"sched_setaffinity to CPU {cpu} failed: {Marshal.GetLastPInvokeErrorMessage()}");
+    }
+
+    [LibraryImport("libc", EntryPoint = "sched_setaffinity", SetLastError = true)]
+    private static partial int SchedSetaffinity(int pid, nuint size, ref ulong mask);
+
     private void Receive()
     {
+        PinCurrentThread(ServerCpu);
         var buffer = new byte[256 * 1024];
         try
         {
@@ -184,6 +210,7 @@ internal sealed class TcpPath : IDisposable
 
     private void Echo()
     {
+        PinCurrentThread(ServerCpu);
         var one = new byte[1];
         try
         {

@@ -154,9 +154,13 @@ internal sealed class NetworkScenario(HearthdInstance hearthd, Scratch scratch, 
             await workspaces.PatchBAsync($$"""{"ingress":["{{workspaces.A}}"]}""", cancellationToken);
     }
 
-    /// <summary>Blocking socket work on a thread of its own, not the thread pool's.</summary>
+    /// <summary>Blocking socket work on a thread of its own (not the thread pool's), on <see cref="TcpPath.ClientCpu"/>.</summary>
     private static Task OnOwnThreadAsync(Action work) =>
-        Task.Factory.StartNew(work, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        Task.Factory.StartNew(() =>
+        {
+            TcpPath.PinCurrentThread(TcpPath.ClientCpu);
+            work();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     public async ValueTask DisposeAsync()
     {
