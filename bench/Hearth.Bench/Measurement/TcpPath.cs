@@ -16,9 +16,15 @@ namespace Hearth.Bench.Measurement;
 /// </summary>
 internal sealed partial class TcpPath : IDisposable
 {
-    /// <summary>CPU of the writing and pinging thread; the receiving and echoing threads run on <see cref="ServerCpu"/>.</summary>
+    /// <summary>
+    /// The calling thread (writes, pings) runs on CPU 0, the bulk receiver on CPU 1: a
+    /// pipeline, as two workspaces on two cores would be. The echo thread shares CPU 0 with the
+    /// pinging one, so a round trip is the path's own work plus two context switches, without
+    /// cross-CPU wakeups: on this VM those cost 20-50 µs, depending on whether the other vCPU
+    /// was idle, and buried the path's few µs.
+    /// </summary>
     public const int ClientCpu = 0;
-    public const int ServerCpu = 1;
+    public const int ReceiverCpu = 1;
 
     /// <summary>Each bulk write: 128 KiB.</summary>
     public const int WriteSize = 128 * 1024;
@@ -177,8 +183,8 @@ internal sealed partial class TcpPath : IDisposable
     /// <summary>
     /// Pins the calling thread to one CPU (sched_setaffinity(2) with pid 0: this thread), so
     /// that both paths run with the same placement: on two cores shared with other work, the
-    /// scheduler otherwise sometimes puts both ends on one core and sometimes not, and the
-    /// plain pair's throughput came out 2 or 3.7-6.2 GB/s from run to run. No-op on one CPU.
+    /// scheduler otherwise sometimes put both ends on one core and sometimes not, and the plain
+    /// pair's throughput came out at 2 or at 3.7-6.2 GB/s from run to run. No-op on one CPU.
     /// </summary>
     public static void PinCurrentThread(int cpu)
     {
@@ -193,7 +199,7 @@ internal sealed partial class TcpPath : IDisposable
 
     private void Receive()
     {
-        PinCurrentThread(ServerCpu);
+        PinCurrentThread(ReceiverCpu);
         var buffer = new byte[256 * 1024];
         try
         {
@@ -210,7 +216,7 @@ internal sealed partial class TcpPath : IDisposable
 
     private void Echo()
     {
-        PinCurrentThread(ServerCpu);
+        PinCurrentThread(ClientCpu);
         var one = new byte[1];
         try
         {
