@@ -69,7 +69,8 @@ internal static class NetworkReport
             $"Each path: one bulk connection written in {TcpPath.WriteSize / 1024} KiB chunks for {options.NetworkSeconds} x {NetworkScenario.Slice.TotalSeconds:0} s " +
             "(the paths taking turns, each slice timed from its first write to the receiver's last read), and one connection (TCP_NODELAY) for " +
             $"{options.NetworkRoundTrips} 1-byte round trips (a thread echoes each byte), in turns of {NetworkScenario.RoundTripBlock}. " +
-            "Both ends of both paths run in the bench process, blocking sockets on threads of their own. " +
+            "Both ends of both paths run in the bench process, blocking sockets on threads of their own, pinned: " +
+            $"the writer on CPU {TcpPath.ClientCpu}, the bulk reader on CPU {TcpPath.ReceiverCpu}, pinger and echo both on CPU {TcpPath.ClientCpu}. " +
             $"Admission check, before timing: {network.AdmissionCheck}.");
         text.AppendLine();
         text.AppendLine("| figure | two workspaces (hearthd's path) | plain veth pair | workspaces / plain |");
