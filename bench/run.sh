@@ -7,16 +7,23 @@
 #           in the same container;
 #   files   a 4 KiB and a 64 MiB file written and read back through the runtime gateway
 #           (/files/write, /files/read; 64 MiB also /files/transfer/upload and /download)
-#           against the same bytes through crun exec (cat > FILE, cat FILE) in the same container.
+#           against the same bytes through crun exec (cat > FILE, cat FILE) in the same container;
+#   network the network steps of a create (firewall add, veth attach) by hand next to API creates,
+#           TCP throughput and 1-byte round trips between two workspaces against two plain
+#           network namespaces on one veth pair, PATCH to effect, and firewall updates with 500
+#           workspaces' rules loaded against none.
 # Publishes hearthd (into artifacts/bench/hearth-bin) if it is missing or older than src/,
 # builds the bench, runs it and prints the figures as markdown on stdout (progress on stderr;
 # the report is also kept in artifacts/bench/last-run.md).
-# Needs root. Usage: bench/run.sh [create] [exec] [files] [options]; options go to the bench:
+# Needs root. Usage: bench/run.sh [create] [exec] [files] [network] [options]; options go to the bench:
 #   create: --sequential N, --concurrent N, --lifecycle N, --breakdown N, --warmup N,
 #           --warmup-max N, --paced N;
 #   exec:   --exec-sequential N, --exec-warmup N, --exec-warmup-max N, --exec-clients N,
 #           --exec-per-client N;
 #   files:  --files-small N, --files-large N, --files-warmup N, --files-warmup-max N;
+#   network: --network-setup N, --network-seconds N, --network-round-trips N, --network-patches N,
+#           --rules-workspaces N, --rules-updates N, --rules-syncs N (--warmup, --warmup-max
+#           when create does not run);
 #   all:    --images-dir DIR, --report FILE.
 set -euo pipefail
 

@@ -52,6 +52,21 @@ internal sealed record BenchOptions
     public int FilesWarmup { get; init; } = 30;
     public int FilesWarmupMax { get; init; } = 600;
 
+    /// <summary>By-hand creates and deletes with their network steps, each after one through the API (Scenarios/NetworkScenario).</summary>
+    public int NetworkSetupRuns { get; init; } = 50;
+    /// <summary>Seconds of bulk TCP writes on each path (workspaces, plain veth pair), in one-second turns.</summary>
+    public int NetworkSeconds { get; init; } = 5;
+    /// <summary>1-byte TCP round trips on each path.</summary>
+    public int NetworkRoundTrips { get; init; } = 20_000;
+    /// <summary>PATCHes of a workspace's ingress, each followed by new connections until the rule holds.</summary>
+    public int NetworkPatches { get; init; } = 20;
+    /// <summary>Workspaces whose rules are loaded for the firewall update figures (Scenarios/FirewallUpdates).</summary>
+    public int RulesWorkspaces { get; init; } = 500;
+    /// <summary>Updates of one workspace's rules (and as many adds and removes) on each table.</summary>
+    public int RulesUpdates { get; init; } = 50;
+    /// <summary>Full syncs of each table.</summary>
+    public int RulesSyncs { get; init; } = 5;
+
     /// <summary>The image cache of the bench's hearthd (busybox is built into it once).</summary>
     public string ImagesDir { get; init; } = Path.Combine(RepositoryPaths.Root, "artifacts", "bench-images");
     /// <summary>Also write the report (markdown) here.</summary>
@@ -64,15 +79,19 @@ internal sealed record BenchOptions
         ["create"] = BenchScenario.Create,
         ["exec"] = BenchScenario.Exec,
         ["files"] = BenchScenario.Files,
+        ["network"] = BenchScenario.Network,
     };
 
     public const string Usage = """
-        usage: hearth-bench [create] [exec] [files] [options]     (no scenario named: all of them)
+        usage: hearth-bench [create] [exec] [files] [network] [options]     (no scenario named: all of them)
           create: [--sequential N] [--concurrent N] [--lifecycle N] [--breakdown N]
                   [--warmup N] [--warmup-max N] [--paced N]
           exec:   [--exec-sequential N] [--exec-warmup N] [--exec-warmup-max N]
                   [--exec-clients N] [--exec-per-client N]
           files:  [--files-small N] [--files-large N] [--files-warmup N] [--files-warmup-max N]
+          network: [--network-setup N] [--network-seconds N] [--network-round-trips N]
+                  [--network-patches N] [--rules-workspaces N] [--rules-updates N] [--rules-syncs N]
+                  (and --warmup, --warmup-max when create does not run)
           all:    [--images-dir DIR] [--report FILE]
         Must run as root, after scripts/publish.sh (bench/run.sh does both).
         """;
@@ -108,6 +127,13 @@ internal sealed record BenchOptions
                 "--files-large" => options with { FilesLarge = Count() },
                 "--files-warmup" => options with { FilesWarmup = Count() },
                 "--files-warmup-max" => options with { FilesWarmupMax = Count() },
+                "--network-setup" => options with { NetworkSetupRuns = Count() },
+                "--network-seconds" => options with { NetworkSeconds = Count() },
+                "--network-round-trips" => options with { NetworkRoundTrips = Count() },
+                "--network-patches" => options with { NetworkPatches = Count() },
+                "--rules-workspaces" => options with { RulesWorkspaces = Count() },
+                "--rules-updates" => options with { RulesUpdates = Count() },
+                "--rules-syncs" => options with { RulesSyncs = Count() },
                 "--images-dir" => options with { ImagesDir = Path.GetFullPath(Value()) },
                 "--report" => options with { ReportPath = Path.GetFullPath(Value()) },
                 _ => throw new BenchException($"unknown argument {args[i]}\n{Usage}"),

@@ -37,6 +37,8 @@ internal static class BenchRun
                 sections.Add(await RunExecAsync(hearthd, options, progress, cancellationToken));
             if (options.Scenarios.Contains(BenchScenario.Files))
                 sections.Add(await RunFilesAsync(hearthd, options, progress, cancellationToken));
+            if (options.Scenarios.Contains(BenchScenario.Network))
+                sections.Add(await RunNetworkAsync(hearthd, scratch, options, progress, cancellationToken));
 
             var report = Report.Render(machine, await MachineInfo.LoadAverageAsync(cancellationToken), sections);
             Console.WriteLine(report);
@@ -127,5 +129,21 @@ internal static class BenchRun
         await files.WarmUpAsync(cancellationToken);
         await files.RunAsync(cancellationToken);
         return FilesReport.Render(options, files);
+    }
+
+    /// <summary>
+    /// Network: the network steps of creates by hand next to API creates, TCP between two
+    /// workspaces against a plain veth pair, PATCH to effect, and firewall updates with N
+    /// workspaces' rules loaded against none. hearthd is warmed up first unless create ran.
+    /// </summary>
+    private static async Task<string> RunNetworkAsync(HearthdInstance hearthd, Scratch scratch, BenchOptions options, TextWriter progress,
+        CancellationToken cancellationToken)
+    {
+        var load = await MachineInfo.LoadAverageAsync(cancellationToken);
+        await using var network = new NetworkScenario(hearthd, scratch, options, progress);
+        await network.RunSetupAsync(warm: options.Scenarios.Contains(BenchScenario.Create), cancellationToken);
+        await network.RunTcpAsync(cancellationToken);
+        await network.RunRulesAsync(cancellationToken);
+        return NetworkReport.Render(options, network, load, await MachineInfo.LoadAverageAsync(cancellationToken));
     }
 }

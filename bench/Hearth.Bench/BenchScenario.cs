@@ -18,4 +18,11 @@ internal enum BenchScenario
     /// <c>crun exec</c> and <c>cat</c> (Scenarios/FilesScenario).
     /// </summary>
     Files,
+
+    /// <summary>
+    /// The network steps of a create (firewall add, veth attach), TCP between two workspaces
+    /// against two plain namespaces on one veth pair, and firewall updates with 500 workspaces'
+    /// rules loaded against none (Scenarios/NetworkScenario).
+    /// </summary>
+    Network,
 }

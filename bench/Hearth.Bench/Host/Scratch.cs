@@ -6,14 +6,16 @@ namespace Hearth.Bench.Host;
 
 /// <summary>
 /// Everything the bench itself makes outside hearthd: one temp directory (rootfs copies,
-/// bundles, disk images, mount points), one crun state dir, one cgroup parent and the crun
-/// default cgroups of the bare baseline. Disposing removes all of it, whatever state a failed
+/// bundles, disk images, mount points), one crun state dir, one cgroup parent, the crun
+/// default cgroups of the bare baseline and the network namespaces of the network scenario
+/// (<c>ip netns add hb&lt;pid&gt;-&lt;role&gt;</c>). Disposing removes all of it, whatever state a failed
 /// run left, and says what it could not remove.
 /// </summary>
 internal sealed class Scratch : IAsyncDisposable
 {
     private const string CgroupRoot = "/sys/fs/cgroup";
     private readonly ConcurrentBag<string> topLevelCgroups = [];
+    private readonly ConcurrentBag<string> networkNamespaces = [];
 
     private Scratch(string root)
     {
@@ -37,9 +39,28 @@ internal sealed class Scratch : IAsyncDisposable
     /// <summary>A container that uses crun's default cgroup, /&lt;id&gt; in every hierarchy.</summary>
     public void RememberDefaultCgroup(string id) => topLevelCgroups.Add(id);
 
+    /// <summary>
+    /// A new network namespace of the bench's, <c>/run/netns/hb&lt;pid&gt;-&lt;role&gt;</c>, with only
+    /// <c>lo</c> (up); returns its path. Nothing in it has a route off the machine.
+    /// </summary>
+    public async Task<string> CreateNetworkNamespaceAsync(string role, CancellationToken cancellationToken = default)
+    {
+        var name = $"{Prefix}-{role}";
+        await HostProcess.RunCheckedAsync("ip", ["netns", "add", name], cancellationToken);
+        networkNamespaces.Add(name);
+        await HostProcess.RunCheckedAsync("ip", ["-n", name, "link", "set", "lo", "up"], cancellationToken);
+        return $"/run/netns/{name}";
+    }
+
     public async ValueTask DisposeAsync()
     {
         var problems = new List<string>();
+        // Deleting a namespace also removes its veths, nft tables and routes.
+        foreach (var name in networkNamespaces)
+        {
+            var deleted = await HostProcess.RunAsync("ip", ["netns", "del", name]);
+            if (!deleted.Succeeded) problems.Add($"ip netns del {name}: {deleted.StandardError.Trim()}");
+        }
         var listing = await HostProcess.RunAsync("crun", ["--root", CrunRoot, "list", "-q"]);
         foreach (var id in listing.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {

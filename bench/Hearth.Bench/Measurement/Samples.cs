@@ -71,6 +71,8 @@ internal sealed class Samples(string name)
     public double P90 => Percentile(90);
     public double P99 => Percentile(99);
     public double Mean { get { lock (values) return values.Count == 0 ? double.NaN : values.Average(); } }
+    /// <summary>The sample added last; NaN before the first.</summary>
+    public double Last { get { lock (values) return values.Count == 0 ? double.NaN : values[^1]; } }
     public double Min => Sorted() is { Length: > 0 } s ? s[0] : double.NaN;
     public double Max => Sorted() is { Length: > 0 } s ? s[^1] : double.NaN;
 

@@ -98,12 +98,15 @@ internal static class CreateReport
         foreach (var step in breakdown.CreateSteps)
             text.AppendLine($"| {step.Name} | {F(step.P50)} | {F(step.P90)} | {F(step.CpuMsPerRun)} | {P(step.P50 / api)} |");
         text.AppendLine($"| **{breakdown.CreateSum.Name}** | **{F(breakdown.CreateSum.P50)}** | {F(breakdown.CreateSum.P90)} | {F(breakdown.CreateSum.CpuMsPerRun)} | {P(breakdown.CreateSum.P50 / api)} |");
+        var network = breakdown.NetworkCreateSum;
+        text.AppendLine($"| of which {network.Name} | {F(network.P50)} | {F(network.P90)} | | {P(network.P50 / api)} |");
         text.AppendLine($"| hearthd's own work: API create p50 minus that sum (HTTP, auth, SQLite, JSON, scheduling) | {F(api - breakdown.CreateSum.P50)} | | | {P((api - breakdown.CreateSum.P50) / api)} |");
-        var driver = breakdown.Disk.P50 + hearth.DriverStartFromLog.P50;
-        text.AppendLine($"| cross-check: sequential create p50 ({F(target)}) minus the disk step and CrunDriver.StartAsync p50 from hearthd's log ({F(hearth.DriverStartFromLog.P50)}); what is left is reading the init pid file + HTTP, auth, SQLite, JSON | {F(target - driver)} | | | |");
+        var driver = breakdown.FirewallAdd.P50 + breakdown.Disk.P50 + hearth.DriverStartFromLog.P50;
+        text.AppendLine($"| cross-check: sequential create p50 ({F(target)}) minus the firewall add and disk steps and CrunDriver.StartAsync p50 from hearthd's log ({F(hearth.DriverStartFromLog.P50)}, veth attach included); what is left is reading the init pid file + HTTP, auth, SQLite, JSON | {F(target - driver)} | | | |");
         var firstUse = breakdown.UsernsFirstUse;
         text.AppendLine($"| {firstUse.Name} | {F(firstUse.P50)} | {F(firstUse.P90)} | {F(firstUse.CpuMsPerRun)} | {P(firstUse.P50 / api)} |");
         text.AppendLine($"| for reference: {breakdown.SpawnFloor.Name} | {F(breakdown.SpawnFloor.P50)} | {F(breakdown.SpawnFloor.P90)} | {F(breakdown.SpawnFloor.CpuMsPerRun)} | |");
+        text.AppendLine($"| for reference: {breakdown.NsenterFloor.Name} | {F(breakdown.NsenterFloor.P50)} | {F(breakdown.NsenterFloor.P90)} | {F(breakdown.NsenterFloor.CpuMsPerRun)} | |");
         text.AppendLine();
         text.AppendLine($"| delete step | median | p90 | CPU per run | share of the interleaved API delete p50 ({F(apiDelete)}) |");
         text.AppendLine("|---|---:|---:|---:|---:|");

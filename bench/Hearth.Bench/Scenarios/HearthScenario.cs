@@ -122,6 +122,17 @@ internal sealed partial class HearthScenario(HearthdInstance hearthd, BenchOptio
         JitMsRun = ProcessCpu.ReadThreadsMs(hearthd.Pid, JitThread) - jitStart;
     }
 
+    /// <summary>
+    /// Captures <see cref="SampleConfigJson"/> from a workspace made for it and deleted at once
+    /// (untimed), for a run whose <see cref="RunAsync"/> does not (the network scenario alone).
+    /// </summary>
+    public async Task CaptureSampleConfigAsync(CancellationToken cancellationToken = default)
+    {
+        var id = await CreateAsync(cancellationToken);
+        SampleConfigJson = await File.ReadAllTextAsync(Path.Combine(hearthd.DataDir, "workspaces", id, "bundle", "config.json"), cancellationToken);
+        await DeleteAsync(id, cancellationToken);
+    }
+
     /// <summary>One timed create and one timed delete through the API (<see cref="InterleavedCreate"/>).</summary>
     public async Task CreateAndDeleteOnceAsync(CancellationToken cancellationToken = default)
     {

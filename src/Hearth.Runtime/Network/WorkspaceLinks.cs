@@ -54,7 +54,8 @@ internal sealed class WorkspaceLinks(NetworkOptions options, NetworkNamespace ne
     {
         var veth = NetworkOptions.VethOf(workspaceId);
         var result = await processes.RunAsync(netns.Wrap(new ProcessRequest("ip", ["link", "del", veth])), cancellationToken);
-        if (!result.Succeeded && !result.StandardError.Contains("Cannot find device", StringComparison.Ordinal))
+        // "No such device" (ENODEV): the kernel removed the pair, its namespace going away, between ip's lookup and its delete.
+        if (!result.Succeeded && !result.StandardError.Contains("Cannot find device", StringComparison.Ordinal) && !result.StandardError.Contains("No such device", StringComparison.Ordinal))
             throw new RuntimeException("network_failed", $"removing {veth} failed: {result.StandardError.Trim()}");
     }
 
