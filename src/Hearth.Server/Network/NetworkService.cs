@@ -21,6 +21,7 @@ internal sealed partial class NetworkService(
     ILoggerFactory loggers, ILogger<NetworkService> logger) : IDnsPolicy, IAsyncDisposable
 {
     private volatile FrozenDictionary<string, DnsClientPolicy> resolverClients = FrozenDictionary<string, DnsClientPolicy>.Empty;
+    private volatile FrozenDictionary<string, IPAddress> resolverSources = FrozenDictionary<string, IPAddress>.Empty;
     private WorkspaceDnsServer? resolver;
 
     public NetworkOptions Options => options;
@@ -119,7 +120,8 @@ internal sealed partial class NetworkService(
     public DnsClientPolicy? Find(IPAddress client) => resolverClients.GetValueOrDefault(client.ToString());
 
     public Task AdmitAsync(string workspaceId, IReadOnlyList<IPAddress> addresses, TimeSpan ttl, CancellationToken cancellationToken) =>
-        firewall.AdmitResolvedAsync(workspaceId, addresses, ttl, cancellationToken);
+        firewall.AdmitResolvedAsync(resolverSources.TryGetValue(workspaceId, out var source) ? source
+            : throw new InvalidOperationException($"{workspaceId} has no address"), addresses, ttl, cancellationToken);
 
     private IReadOnlyCollection<WorkspaceRules> AllRules()
     {
@@ -155,8 +157,9 @@ internal sealed partial class NetworkService(
     /// </summary>
     private void RefreshResolverClients()
     {
-        resolverClients = repository.All()
-            .Where(r => r.InternalIp is not null)
+        var networked = repository.All().Where(r => r.InternalIp is not null).ToList();
+        resolverSources = networked.ToFrozenDictionary(r => r.Id, r => IPAddress.Parse(r.InternalIp!));
+        resolverClients = networked
             .ToFrozenDictionary(r => r.InternalIp!, r =>
             {
                 var names = (r.Config.Egress ?? []).Where(e => NetworkRulesInput.ParseNetwork(e) is null)

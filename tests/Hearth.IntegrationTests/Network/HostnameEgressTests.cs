@@ -55,7 +55,7 @@ public sealed class HostnameEgressTests(HostnameEgressLab lab) : IClassFixture<H
         await lab.Named.ExpectAsync(Probe.Open, Tcp(HostnameEgressLab.AllowedAddress, InternetPort));
         // The zone's 5 s TTL is admitted for the resolver's floor of 60 s.
         var set = await lab.RulesetAsync();
-        Assert.Matches($@"(?s)set ws_{lab.Named.Id[3..]}_resolved .*?{HostnameEgressLab.AllowedAddress} timeout 1m", set);
+        Assert.Matches($@"(?s)set resolved .*?{lab.Named.Ip} \. {HostnameEgressLab.AllowedAddress} timeout 1m", set);
     }
 
     [Fact]

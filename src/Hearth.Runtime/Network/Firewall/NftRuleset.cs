@@ -6,9 +6,9 @@ namespace Hearth.Runtime.Network.Firewall;
 
 /// <summary>
 /// Renders Hearth's one nftables table, <c>inet hearth</c> (docs/design/network.md). The fixed part
-/// holds the hooks and the maps that send each workspace's packets to chains of its own; each
-/// workspace adds two chains (<c>ws_K_from</c>: its egress, <c>ws_K_to</c>: its ingress) and four
-/// sets. Everything is text for <c>nft -f</c>, which applies a file as one transaction.
+/// holds the hooks, a few shared sets and the maps that send each workspace's packets to chains of
+/// its own; each workspace adds two chains (<c>ws_K_from</c>: its egress, <c>ws_K_to</c>: its
+/// ingress). Everything is text for <c>nft -f</c>, which applies a file as one transaction.
 /// </summary>
 internal sealed class NftRuleset(NetworkOptions options)
 {
@@ -37,6 +37,8 @@ internal sealed class NftRuleset(NetworkOptions options)
             set workspace_ips { type ipv4_addr; }
             map from_workspace { type ipv4_addr : verdict; }
             map to_workspace { type ipv4_addr : verdict; }
+            # Addresses DNS answered each workspace for a hostname of its egress: source . destination.
+            set resolved { type ipv4_addr . ipv4_addr; flags timeout; }
 
             chain deny {
                 meta l4proto tcp reject with tcp reset
@@ -101,18 +103,14 @@ internal sealed class NftRuleset(NetworkOptions options)
 
         """;
 
-    /// <summary>Adds one workspace: its sets, chains and map entries.</summary>
+    /// <summary>Adds one workspace: its two chains and its entries in the shared sets and maps.</summary>
     public string Add(WorkspaceRules rules)
     {
         var k = KeyOf(rules.WorkspaceId);
         var text = new StringBuilder();
-        text.AppendLine($"add set {Table} ws_{k}_egress {{ type ipv4_addr; flags interval; auto-merge; }}");
-        text.AppendLine($"add set {Table} ws_{k}_resolved {{ type ipv4_addr; flags timeout; }}");
-        text.AppendLine($"add set {Table} ws_{k}_ingress {{ type ipv4_addr; flags interval; auto-merge; }}");
-        text.AppendLine($"add set {Table} ws_{k}_ports {{ type inet_service; }}");
         text.AppendLine($"add chain {Table} ws_{k}_from");
         text.AppendLine($"add chain {Table} ws_{k}_to");
-        AppendContent(text, rules, k);
+        AppendRules(text, rules, k);
         var ip = rules.Address.ToString();
         text.AppendLine($"add element {Table} addresses {{ \"{NetworkOptions.VethOf(rules.WorkspaceId)}\" . {ip} }}");
         text.AppendLine($"add element {Table} workspace_ips {{ {ip} }}");
@@ -121,21 +119,20 @@ internal sealed class NftRuleset(NetworkOptions options)
         return text.ToString();
     }
 
-    /// <summary>Replaces one workspace's rules in place; <paramref name="forgetResolved"/> also drops the addresses DNS admitted.</summary>
-    public string Update(WorkspaceRules rules, bool forgetResolved)
+    /// <summary>Replaces one workspace's rules in place; <paramref name="forget"/> are DNS admissions to drop.</summary>
+    public string Update(WorkspaceRules rules, IReadOnlyList<IPAddress> forget)
     {
         var k = KeyOf(rules.WorkspaceId);
         var text = new StringBuilder();
-        foreach (var chain in new[] { "from", "to" })
-            text.AppendLine($"flush chain {Table} ws_{k}_{chain}");
-        foreach (var set in forgetResolved ? new[] { "egress", "ingress", "ports", "resolved" } : ["egress", "ingress", "ports"])
-            text.AppendLine($"flush set {Table} ws_{k}_{set}");
-        AppendContent(text, rules, k);
+        text.AppendLine($"flush chain {Table} ws_{k}_from");
+        text.AppendLine($"flush chain {Table} ws_{k}_to");
+        AppendRules(text, rules, k);
+        AppendForget(text, rules.Address, forget);
         return text.ToString();
     }
 
-    /// <summary>Removes one workspace: its map entries first (they reference its chains), then its chains and sets.</summary>
-    public string Remove(string workspaceId, IPAddress address)
+    /// <summary>Removes one workspace: its map entries first (they reference its chains), then its chains and DNS admissions.</summary>
+    public string Remove(string workspaceId, IPAddress address, IReadOnlyList<IPAddress> forget)
     {
         var k = KeyOf(workspaceId);
         var ip = address.ToString();
@@ -144,39 +141,51 @@ internal sealed class NftRuleset(NetworkOptions options)
         text.AppendLine($"delete element {Table} workspace_ips {{ {ip} }}");
         text.AppendLine($"delete element {Table} from_workspace {{ {ip} }}");
         text.AppendLine($"delete element {Table} to_workspace {{ {ip} }}");
-        foreach (var chain in new[] { "from", "to" })
-            text.AppendLine($"delete chain {Table} ws_{k}_{chain}");
-        foreach (var set in new[] { "egress", "resolved", "ingress", "ports" })
-            text.AppendLine($"delete set {Table} ws_{k}_{set}");
+        text.AppendLine($"delete chain {Table} ws_{k}_from");
+        text.AppendLine($"delete chain {Table} ws_{k}_to");
+        AppendForget(text, address, forget);
         return text.ToString();
     }
 
     /// <summary>
-    /// Admits addresses a DNS answer gave for an allowed name until <paramref name="ttl"/> runs
-    /// out. Add, delete, add: a plain add of an element already there would keep its old timeout.
+    /// Lets <paramref name="source"/> reach addresses a DNS answer gave it for an allowed name until
+    /// <paramref name="ttl"/> runs out. Add, delete, add: a plain add of an element already there
+    /// would keep its old timeout.
     /// </summary>
-    public static string Admit(string workspaceId, IReadOnlyList<IPAddress> addresses, TimeSpan ttl)
+    public static string Admit(IPAddress source, IReadOnlyList<IPAddress> addresses, TimeSpan ttl)
     {
-        var set = $"{Table} ws_{KeyOf(workspaceId)}_resolved";
-        var list = string.Join(", ", addresses);
         var seconds = Math.Max(1, (long)ttl.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-        return $"add element {set} {{ {list} }}\ndelete element {set} {{ {list} }}\nadd element {set} {{ {string.Join(", ", addresses.Select(a => $"{a} timeout {seconds}s"))} }}\n";
+        var text = new StringBuilder();
+        AppendForget(text, source, addresses);
+        text.AppendLine($"add element {Table} resolved {{ {string.Join(", ", addresses.Select(a => $"{source} . {a} timeout {seconds}s"))} }}");
+        return text.ToString();
     }
 
-    private void AppendContent(StringBuilder text, WorkspaceRules rules, string k)
+    /// <summary>Drops DNS admissions whether or not they are still there (added first, so the delete cannot fail).</summary>
+    private static void AppendForget(StringBuilder text, IPAddress source, IReadOnlyList<IPAddress> addresses)
     {
-        AppendElements(text, $"ws_{k}_egress", rules.Egress.Select(n => n.ToString()));
-        AppendElements(text, $"ws_{k}_ingress", rules.Ingress.Select(n => n.ToString()));
-        AppendElements(text, $"ws_{k}_ports", rules.IngressPorts.Select(p => p.ToString(CultureInfo.InvariantCulture)));
+        if (addresses.Count == 0) return;
+        text.AppendLine($"add element {Table} resolved {{ {string.Join(", ", addresses.Select(a => $"{source} . {a} timeout 1s"))} }}");
+        text.AppendLine($"delete element {Table} resolved {{ {string.Join(", ", addresses.Select(a => $"{source} . {a}"))} }}");
+    }
 
+    /// <summary>
+    /// The rules of a workspace's two chains. Lists are anonymous sets inside the rules, not named
+    /// sets: nft (1.0.6) reads every element of every named set of the table before a change
+    /// that touches elements, which made each change cost ~0.1 ms per workspace (bench/README.md).
+    /// </summary>
+    private void AppendRules(StringBuilder text, WorkspaceRules rules, string k)
+    {
         // Egress (A's side): no list -> anything when internet is allowed, nothing at all when it
         // is not; a list -> only its entries, and outside the pool only with internet allowed.
         var from = $"ws_{k}_from";
         if (rules.EgressRestricted)
         {
             var scope = rules.AllowInternet ? "" : $"ip daddr {pool} ";
-            text.AppendLine($"add rule {Table} {from} {scope}ip daddr @ws_{k}_egress return");
-            text.AppendLine($"add rule {Table} {from} {scope}ip daddr @ws_{k}_resolved return");
+            if (Disjoint(rules.Egress) is { Length: > 0 } egress)
+                text.AppendLine($"add rule {Table} {from} {scope}ip daddr {{ {egress} }} return");
+            if (rules.EgressHasHostnames)
+                text.AppendLine($"add rule {Table} {from} {scope}ip saddr . ip daddr @resolved return");
             text.AppendLine($"add rule {Table} {from} {Deny}");
         }
         else if (!rules.AllowInternet)
@@ -186,19 +195,26 @@ internal sealed class NftRuleset(NetworkOptions options)
 
         // Ingress (B's side): the source must be listed, and the port when ports are listed.
         var to = $"ws_{k}_to";
-        if (rules.Ingress.Count > 0)
+        if (Disjoint(rules.Ingress) is { Length: > 0 } ingress)
         {
-            var ports = rules.IngressPorts.Count > 0 ? $" meta l4proto {{ tcp, udp }} th dport @ws_{k}_ports" : "";
-            text.AppendLine($"add rule {Table} {to} ip saddr @ws_{k}_ingress{ports} return");
+            var ports = rules.IngressPorts.Count > 0
+                ? $" meta l4proto {{ tcp, udp }} th dport {{ {string.Join(", ", rules.IngressPorts.Distinct().Order())} }}"
+                : "";
+            text.AppendLine($"add rule {Table} {to} ip saddr {{ {ingress} }}{ports} return");
         }
         text.AppendLine($"add rule {Table} {to} {Deny}");
     }
 
-    private static void AppendElements(StringBuilder text, string set, IEnumerable<string> elements)
+    /// <summary>
+    /// The networks as an nft set body, without the ones another covers: two CIDRs are nested or
+    /// apart, and nft refuses overlapping intervals in a set.
+    /// </summary>
+    private static string Disjoint(IReadOnlyList<IPNetwork> networks)
     {
-        var list = string.Join(", ", elements);
-        if (list.Length > 0)
-            text.AppendLine($"add element {Table} {set} {{ {list} }}");
+        var kept = networks.Distinct()
+            .Where(n => !networks.Any(other => other != n && other.PrefixLength <= n.PrefixLength && other.Contains(n.BaseAddress)))
+            .Select(n => n.PrefixLength == 32 ? n.BaseAddress.ToString() : n.ToString());
+        return string.Join(", ", kept);
     }
 
     private string Uplink() => options.Uplink is { } uplink ? $"oifname \"{uplink}\"" : $"oifname != \"{veths}\"";
