@@ -18,7 +18,7 @@ internal static class NetworkEndpoints
             {
                 var body = await JsonBody.ReadObjectAsync(context.Request, required: true);
                 var reader = new FieldReader();
-                var input = NetworkRulesInput.Read(reader, body, "");
+                var input = NetworkRulesParser.Read(reader, body, "");
                 // Outbound traffic always leaves with the host's address; a custom proxy is not offered.
                 if (reader.OneOf(body, "outbound_mode", "outbound_mode", "managed", "custom") == "custom")
                     reader.Add("outbound_mode", "custom outbound proxies are not supported by Hearth; use \"managed\"");

@@ -143,9 +143,9 @@ internal sealed partial class NetworkService(
             WorkspaceId = record.Id,
             Address = IPAddress.Parse(record.InternalIp!),
             AllowInternet = config.AllowInternet ?? true,
-            Egress = egress.Select(NetworkRulesInput.ParseNetwork).OfType<IPNetwork>().ToList(),
-            EgressHasHostnames = egress.Any(e => NetworkRulesInput.ParseNetwork(e) is null),
-            Ingress = (config.Ingress ?? []).Select(NetworkRulesInput.ParseNetwork).OfType<IPNetwork>().Concat(linked).Distinct().ToList(),
+            Egress = egress.Select(NetworkRulesParser.ParseNetwork).OfType<IPNetwork>().ToList(),
+            EgressHasHostnames = egress.Any(e => NetworkRulesParser.ParseNetwork(e) is null),
+            Ingress = (config.Ingress ?? []).Select(NetworkRulesParser.ParseNetwork).OfType<IPNetwork>().Concat(linked).Distinct().ToList(),
             IngressPorts = config.IngressPorts ?? [],
         };
     }
@@ -162,7 +162,7 @@ internal sealed partial class NetworkService(
         resolverClients = networked
             .ToFrozenDictionary(r => r.InternalIp!, r =>
             {
-                var names = (r.Config.Egress ?? []).Where(e => NetworkRulesInput.ParseNetwork(e) is null)
+                var names = (r.Config.Egress ?? []).Where(e => NetworkRulesParser.ParseNetwork(e) is null)
                     .Select(e => HostnamePattern.TryParse(e, out var p) ? p : (HostnamePattern?)null).OfType<HostnamePattern>().ToList();
                 var restricted = names.Count > 0 || r.Config.AllowInternet == false;
                 return new DnsClientPolicy(r.Id, restricted ? names : null);

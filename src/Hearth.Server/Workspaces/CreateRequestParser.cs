@@ -56,12 +56,12 @@ internal static partial class CreateRequestParser
         var maxRestarts = reader.Integer(config, "max_restarts", "config.max_restarts", 0, 1_000_000);
         var env = ParseEnv(reader, config);
         var cmd = ParseCmd(reader, config);
-        var network = Network.NetworkRulesInput.Read(reader, config, "config.");
+        var network = Network.NetworkRulesParser.Read(reader, config, "config.");
         // network_config is Oblien's other create-time form; config.allow_internet wins over it.
         var networkConfig = reader.Object(config, "network_config", "config.network_config") ?? default;
         var allowInternet = network.AllowInternet ?? reader.Boolean(networkConfig, "allow_internet", "config.network_config.allow_internet");
         var privateLinks = network.PrivateLinkIds
-            ?? Network.NetworkRulesInput.PrivateLinks(reader, body, "");
+            ?? Network.NetworkRulesParser.PrivateLinks(reader, body, "");
 
         var mode = reader.OneOf(body, "mode", "mode", WorkspaceMode.Permanent, WorkspaceMode.Temporary)
             ?? (ttl is not null ? WorkspaceMode.Temporary : WorkspaceMode.Permanent);

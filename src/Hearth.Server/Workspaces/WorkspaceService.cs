@@ -223,7 +223,7 @@ internal sealed partial class WorkspaceService(
     /// <c>PATCH /workspace/:id/network</c>: stores the given fields (a list replaces the old one)
     /// and applies them to new connections at once.
     /// </summary>
-    public async Task<WorkspaceRecord> UpdateNetworkAsync(string idOrSlug, Network.NetworkRulesInput input)
+    public async Task<WorkspaceRecord> UpdateNetworkAsync(string idOrSlug, Hearth.Protocol.Workspaces.UpdateNetworkRequest input)
     {
         var id = Get(idOrSlug).Id;
         using var _ = await locks.AcquireAsync(id);

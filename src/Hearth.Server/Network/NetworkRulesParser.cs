@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Hearth.Protocol.Workspaces;
 using Hearth.Server.Network.Dns;
 using Hearth.Server.Validation;
 
@@ -8,22 +9,16 @@ namespace Hearth.Server.Network;
 
 /// <summary>
 /// Reads the firewall fields (<c>allow_internet</c>, <c>ingress</c>, <c>ingress_ports</c>,
-/// <c>egress</c>, <c>private_link_ids</c>) of a create's <c>config</c> or a network PATCH, each
-/// entry checked and every bad one named. A field that is absent stays null (unchanged).
+/// <c>egress</c>, <c>private_link_ids</c>, <c>public_access</c>) of a create's <c>config</c> or a
+/// network PATCH into an <see cref="UpdateNetworkRequest"/>, each entry checked and every bad one
+/// named. A field that is absent stays null (unchanged).
 /// </summary>
-internal sealed record NetworkRulesInput
+internal static class NetworkRulesParser
 {
     public const int MaxEntries = 50;
 
-    public bool? AllowInternet { get; init; }
-    public IReadOnlyList<string>? Ingress { get; init; }
-    public IReadOnlyList<int>? IngressPorts { get; init; }
-    public IReadOnlyList<string>? Egress { get; init; }
-    public IReadOnlyList<string>? PrivateLinkIds { get; init; }
-    public bool? PublicAccess { get; init; }
-
     /// <summary>Reads the fields of <paramref name="obj"/>; <paramref name="prefix"/> names them in errors (<c>config.</c>).</summary>
-    public static NetworkRulesInput Read(FieldReader reader, JsonElement obj, string prefix) => new()
+    public static UpdateNetworkRequest Read(FieldReader reader, JsonElement obj, string prefix) => new()
     {
         AllowInternet = reader.Boolean(obj, "allow_internet", prefix + "allow_internet"),
         Ingress = Entries(reader, obj, "ingress", prefix, NormalizeIngress),
