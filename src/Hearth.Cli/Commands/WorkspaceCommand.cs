@@ -13,6 +13,7 @@ internal static class WorkspaceCommand
         command.Subcommands.Add(ListCommand.Create(context, global));
         command.Subcommands.Add(GetCommand.Create(context, global));
         command.Subcommands.Add(RemoveCommand.Create(context, global));
+        command.Subcommands.Add(NetworkCommand.Create(context, global));
         foreach (var verb in LifecycleCommand.Verbs)
         {
             command.Subcommands.Add(LifecycleCommand.Create(verb, context, global));

@@ -78,6 +78,27 @@ public sealed class CliTests(HearthdFixture fixture) : IClassFixture<HearthdFixt
         Assert.Contains("authentication_error", ls.Stderr, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Ws_network_admits_a_workspace_live()
+    {
+        var a = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+        var b = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+        var ipA = (await Hearthd.GetAsync($"/workspace/{a}/network").Within()).Json.GetProperty("ip").GetString()!;
+        var ipB = (await Hearthd.GetAsync($"/workspace/{b}/network").Within()).Json.GetProperty("ip").GetString()!;
+        Assert.NotEqual(0, (await Hearthd.ExecAsync(a, "ping", "-c", "1", "-W", "1", ipB).Within()).ExitCode);
+
+        var admit = await HearthAsync("ws", "network", b, "--ingress", ipA);
+
+        Assert.True(admit.ExitCode == 0, admit.ToString());
+        Assert.Contains($"Ingress    {ipA}", admit.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"IP         {ipB}", admit.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, (await Hearthd.ExecAsync(a, "ping", "-c", "1", "-W", "1", ipB).Within()).ExitCode);
+        var shut = await HearthAsync("ws", "network", b, "--ingress", "");
+        Assert.True(shut.ExitCode == 0, shut.ToString());
+        Assert.Contains("Ingress    nobody", shut.Stdout, StringComparison.Ordinal);
+        Assert.NotEqual(0, (await Hearthd.ExecAsync(a, "ping", "-c", "1", "-W", "1", ipB).Within()).ExitCode);
+    }
+
     private async Task StepAsync(string id, string verb, string status)
     {
         var run = await HearthAsync("ws", verb, id);

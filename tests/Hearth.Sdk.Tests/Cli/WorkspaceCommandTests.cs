@@ -213,4 +213,50 @@ public sealed class WorkspaceCommandTests
         Assert.Contains("--help'", run.Error, StringComparison.Ordinal);
         Assert.Empty(handler.Requests);
     }
+
+    [Fact]
+    public async Task Network_without_changes_shows_the_address_and_rules()
+    {
+        var handler = new FakeHandler(HttpStatusCode.OK, WireSamples.Network);
+        var run = await new CliHarness(handler).RunAsync("ws", "network", "ws_data");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Equal(HttpMethod.Get, handler.Single.Method);
+        Assert.Equal("/workspace/ws_data/network", handler.Single.PathAndQuery);
+        var lines = run.Out.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd()).ToList();
+        Assert.Contains("IP         10.88.0.3", lines);
+        Assert.Contains("Internet   blocked", lines);
+        Assert.Contains("Ingress    10.88.0.2 (ports 5432)", lines);
+        Assert.Contains("Egress     api.openai.com, 10.88.0.2", lines);
+        Assert.Contains("Link       ws_agent00001 (agent, 10.88.0.2)", lines);
+    }
+
+    [Fact]
+    public async Task Network_with_options_patches_only_those_and_an_empty_value_clears_a_list()
+    {
+        var handler = new FakeHandler(HttpStatusCode.OK, WireSamples.Network);
+        var run = await new CliHarness(handler).RunAsync("ws", "network", "ws_data", "--ingress", "10.88.0.2,10.0.0.0/8", "--ingress-ports", "5432",
+            "--egress", "", "--allow-internet", "false");
+
+        Assert.Equal(0, run.ExitCode);
+        var request = handler.Single;
+        Assert.Equal(HttpMethod.Patch, request.Method);
+        using var body = JsonDocument.Parse(request.Body!);
+        Assert.Equal(["10.88.0.2", "10.0.0.0/8"], body.RootElement.GetProperty("ingress").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(5432, body.RootElement.GetProperty("ingress_ports")[0].GetInt32());
+        Assert.Equal(0, body.RootElement.GetProperty("egress").GetArrayLength());
+        Assert.False(body.RootElement.GetProperty("allow_internet").GetBoolean());
+        Assert.False(body.RootElement.TryGetProperty("private_link_ids", out _));
+    }
+
+    [Fact]
+    public async Task Network_refuses_a_port_that_is_not_one_before_calling_the_api()
+    {
+        var handler = new FakeHandler(HttpStatusCode.OK, WireSamples.Network);
+        var run = await new CliHarness(handler).RunAsync("ws", "network", "ws_data", "--ingress-ports", "http");
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("'http' is not a port number", run.Error, StringComparison.Ordinal);
+        Assert.Empty(handler.Requests);
+    }
 }
