@@ -16,6 +16,7 @@ packages=(
   util-linux      # unshare, mount, losetup
   iproute2        # ip: veth pairs and routes of the workspaces' network
   nftables        # nft: the workspaces' firewall (one table, inet hearth)
+  conntrack       # a changed or deleted workspace's open flows are dropped from the connection table
   ca-certificates
   curl            # the install script's health check and the README's first request
   jq

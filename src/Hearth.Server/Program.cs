@@ -75,6 +75,7 @@ services.AddSingleton<WatcherRegistry>();
 services.AddHostedService<StartupReconciler>();
 services.AddHostedService<WorkspaceMonitor>();
 services.AddHostedService<ImagePrebuilder>();
+services.AddHostedService<FirewallWatchdog>();
 
 var app = builder.Build();
 app.UseMiddleware<ErrorEnvelopeMiddleware>();

@@ -90,8 +90,9 @@ internal sealed partial class CrunDriver(
         int.Parse(await File.ReadAllTextAsync(paths.InitPidFile, cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
-    /// The workspace's own /etc/resolv.conf (bind-mounted): the DNS resolver on the gateway. A
-    /// copy per workspace, owned by its root, so root inside may change it without touching others.
+    /// The workspace's own /etc/resolv.conf, bind-mounted read-only (it is on the host's disk, not
+    /// the workspace's): the DNS resolver on the gateway. Owned by the workspace's root so it reads
+    /// as its own; the mount, not the owner, keeps it from writing.
     /// </summary>
     private static void WriteResolvConf(WorkspacePaths paths, System.Net.IPAddress resolver, long uidBase)
     {

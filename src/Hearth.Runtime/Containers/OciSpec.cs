@@ -106,7 +106,8 @@ internal static class OciSpec
     {
         var mounts = BaseMounts(options);
         if (resolvConf is not null)
-            mounts.Add(Mount("/etc/resolv.conf", "none", resolvConf, ["bind", "nosuid", "nodev", "noexec"]));
+            // Read-only: the file lives on the host's data disk, outside the workspace's disk quota.
+            mounts.Add(Mount("/etc/resolv.conf", "none", resolvConf, ["bind", "ro", "nosuid", "nodev", "noexec"]));
         return mounts;
     }
 

@@ -9,7 +9,7 @@ namespace Hearth.Runtime.Host;
 /// </summary>
 internal static partial class HostPreparation
 {
-    private static readonly string[] RequiredTools = ["crun", "mkfs.ext4", "e2fsck", "resize2fs", "unshare", "ldd", "ip", "nft", "nsenter"];
+    private static readonly string[] RequiredTools = ["crun", "mkfs.ext4", "e2fsck", "resize2fs", "unshare", "ldd", "ip", "nft", "nsenter", "conntrack"];
 
     public static async Task PrepareAsync(ILogger logger, CancellationToken cancellationToken = default)
     {
@@ -19,7 +19,7 @@ internal static partial class HostPreparation
         var missing = RequiredTools.Where(tool => !OnPath(tool)).ToList();
         if (missing.Count > 0)
             throw new RuntimeException("host_not_ready",
-                $"missing host tools: {string.Join(", ", missing)} (run scripts/install.sh, or apt-get install crun e2fsprogs util-linux iproute2 nftables)");
+                $"missing host tools: {string.Join(", ", missing)} (run scripts/install.sh, or apt-get install crun e2fsprogs util-linux iproute2 nftables conntrack)");
         if (!File.Exists("/dev/loop-control"))
             throw new RuntimeException("host_not_ready", "/dev/loop-control is missing: the kernel has no loop device support");
 

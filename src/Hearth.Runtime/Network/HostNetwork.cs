@@ -19,6 +19,9 @@ internal sealed partial class HostNetwork(NetworkOptions options, NetworkNamespa
         var existing = await processes.RunAsync(netns.Wrap(new ProcessRequest("ip", ["-o", "link", "show", "dev", gateway])), cancellationToken);
         var batch = existing.Succeeded ? "" : $"link add {gateway} type bridge\n";
         batch += $"link set {gateway} addrgenmode none\naddr replace {options.Gateway}/32 dev {gateway}\nlink set {gateway} up\n";
+        // An address of the pool with no running workspace (stopped, not yet started) is
+        // unreachable here; without this route its packets would follow the default route out.
+        batch += $"route replace unreachable {options.Pool}\n";
         await processes.RunCheckedAsync(netns.Wrap(new ProcessRequest("ip", ["-batch", "-"]) { StandardInput = batch }), cancellationToken);
         await processes.RunCheckedAsync(netns.Wrap(new ProcessRequest("sysctl", ["-q", "-w", "net.ipv4.ip_forward=1"])), cancellationToken);
         LogPrepared(gateway, options.Gateway.ToString(), options.Pool.ToString(), netns.Path ?? "the host's");

@@ -13,7 +13,7 @@ namespace Hearth.Server.Network;
 /// network PATCH into an <see cref="UpdateNetworkRequest"/>, each entry checked and every bad one
 /// named. A field that is absent stays null (unchanged).
 /// </summary>
-internal static class NetworkRulesParser
+internal static partial class NetworkRulesParser
 {
     public const int MaxEntries = 50;
 
@@ -35,22 +35,34 @@ internal static class NetworkRulesParser
     /// <summary>An IPv4 address or CIDR, written as the network it names ("10.0.0.0/8"), or null.</summary>
     public static IPNetwork? ParseNetwork(string entry)
     {
-        if (IPAddress.TryParse(entry, out var address) && !entry.Contains('/', StringComparison.Ordinal))
-            return address.AddressFamily == AddressFamily.InterNetwork && entry.Count(c => c == '.') == 3 ? new IPNetwork(address, 32) : null;
         var slash = entry.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0 || !IPAddress.TryParse(entry[..slash], out var network) || network.AddressFamily != AddressFamily.InterNetwork
-            || entry[..slash].Count(c => c == '.') != 3
-            || !int.TryParse(entry[(slash + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var prefix) || prefix > 32)
+        var text = slash < 0 ? entry : entry[..slash];
+        // Dotted decimal only: .NET also takes "10.88.0.05", "0x0a.88.0.5" and octal "010...",
+        // spellings a later comparison by text would miss (and octal means another address).
+        if (!DottedQuad().IsMatch(text) || !IPAddress.TryParse(text, out var address) || address.AddressFamily != AddressFamily.InterNetwork)
             return null;
+        if (slash < 0) return new IPNetwork(address, 32);
+        if (!PrefixLength().IsMatch(entry[(slash + 1)..])) return null;
+        var prefix = int.Parse(entry[(slash + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        if (prefix > 32) return null;
         // The network of the address: "10.88.0.5/16" means 10.88.0.0/16.
         var mask = prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
-        return new IPNetwork(Hearth.Runtime.Network.Ipv4.FromUInt(Hearth.Runtime.Network.Ipv4.ToUInt(network) & mask), prefix);
+        return new IPNetwork(Hearth.Runtime.Network.Ipv4.FromUInt(Hearth.Runtime.Network.Ipv4.ToUInt(address) & mask), prefix);
     }
 
-    private static string? NormalizeIngress(string entry) => ParseNetwork(entry) is not null ? entry : null;
+    /// <summary>The canonical text of an IP or CIDR entry: "10.88.0.5", "10.0.0.0/8" (stored so, and compared so).</summary>
+    public static string Canonical(IPNetwork network) => network.PrefixLength == 32 ? network.BaseAddress.ToString() : network.ToString();
+
+    private static string? NormalizeIngress(string entry) => ParseNetwork(entry) is { } network ? Canonical(network) : null;
 
     private static string? NormalizeEgress(string entry) =>
-        ParseNetwork(entry) is not null ? entry : HostnamePattern.TryParse(entry, out var name) ? name.ToString() : null;
+        ParseNetwork(entry) is { } network ? Canonical(network) : HostnamePattern.TryParse(entry, out var name) ? name.ToString() : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^(0|[1-9][0-9]{0,2})(\.(0|[1-9][0-9]{0,2})){3}$")]
+    private static partial System.Text.RegularExpressions.Regex DottedQuad();
+
+    [System.Text.RegularExpressions.GeneratedRegex("^(0|[1-9][0-9]?)$")]
+    private static partial System.Text.RegularExpressions.Regex PrefixLength();
 
     private static List<string>? Entries(FieldReader reader, JsonElement obj, string name, string prefix, Func<string, string?> normalize)
     {

@@ -23,6 +23,7 @@ internal sealed partial class NetworkService(
     private volatile FrozenDictionary<string, DnsClientPolicy> resolverClients = FrozenDictionary<string, DnsClientPolicy>.Empty;
     private volatile FrozenDictionary<string, IPAddress> resolverSources = FrozenDictionary<string, IPAddress>.Empty;
     private WorkspaceDnsServer? resolver;
+    private readonly Lock refreshLock = new();
 
     public NetworkOptions Options => options;
 
@@ -34,10 +35,26 @@ internal sealed partial class NetworkService(
         await firewall.SyncAsync(rules, cancellationToken);
         RefreshResolverClients();
         LogSynced(rules.Count);
+        if (options.DnsUpstreams.Count == 0)
+        {
+            LogNoUpstreams(); // workspaces' lookups are refused (port 53 closed) until one is configured
+            return;
+        }
         resolver = new WorkspaceDnsServer(new IPEndPoint(options.Gateway, 53), options.DnsUpstreams, this, netns.CreateSocket,
             loggers.CreateLogger<WorkspaceDnsServer>());
         await resolver.StartAsync(cancellationToken);
-        if (options.DnsUpstreams.Count == 0) LogNoUpstreams();
+    }
+
+    /// <summary>
+    /// Puts the table back when something removed it (<c>nft flush ruleset</c>, Debian's
+    /// nftables service restarting): without it workspaces would be open to each other and the
+    /// host. Called by <see cref="Hosting.FirewallWatchdog"/> every few seconds.
+    /// </summary>
+    public async Task RestoreFirewallIfGoneAsync(CancellationToken cancellationToken)
+    {
+        if (await firewall.ExistsAsync(cancellationToken)) return;
+        LogTableGone();
+        await firewall.SyncAsync(AllRules(), cancellationToken);
     }
 
     public async ValueTask DisposeAsync()
@@ -119,14 +136,17 @@ internal sealed partial class NetworkService(
 
     public DnsClientPolicy? Find(IPAddress client) => resolverClients.GetValueOrDefault(client.ToString());
 
+    /// <remarks>A side effect: it never takes the DNS client's token (a client that hangs up mid-way
+    /// must not leave an admission in the kernel that hearthd did not record).</remarks>
     public Task AdmitAsync(string workspaceId, IReadOnlyList<IPAddress> addresses, TimeSpan ttl, CancellationToken cancellationToken) =>
         firewall.AdmitResolvedAsync(resolverSources.TryGetValue(workspaceId, out var source) ? source
-            : throw new InvalidOperationException($"{workspaceId} has no address"), addresses, ttl, cancellationToken);
+            : throw new InvalidOperationException($"{workspaceId} has no address"), addresses, ttl, CancellationToken.None);
 
     private IReadOnlyCollection<WorkspaceRules> AllRules()
     {
+        // A workspace being deleted has no rules any more, even while its row keeps its address.
         var all = repository.All();
-        return all.Where(r => r.InternalIp is not null).Select(r => RulesOf(r, all)).ToList();
+        return all.Where(r => r.InternalIp is not null && r.Status != WorkspaceStatus.Deleting).Select(r => RulesOf(r, all)).ToList();
     }
 
     /// <summary>What the firewall enforces for <paramref name="record"/>; private links become ingress addresses.</summary>
@@ -151,26 +171,36 @@ internal sealed partial class NetworkService(
     }
 
     /// <summary>
-    /// What the resolver lets each workspace resolve: with hostnames in <c>egress</c>, only those;
-    /// without internet, only those too (none for an air-gapped workspace: a query for any name
-    /// would carry data out to whoever serves that name); otherwise any name.
+    /// What the resolver lets each workspace resolve: with an <c>egress</c> list, or without
+    /// internet, only the hostnames of its list (none at all for one with only addresses, or
+    /// air-gapped: a query for any name would carry data out to whoever serves that name);
+    /// otherwise any name. Built and published under one lock, so an older snapshot never
+    /// replaces a newer one.
     /// </summary>
     private void RefreshResolverClients()
     {
-        var networked = repository.All().Where(r => r.InternalIp is not null).ToList();
+        lock (refreshLock) RefreshResolverClientsLocked();
+    }
+
+    private void RefreshResolverClientsLocked()
+    {
+        var networked = repository.All().Where(r => r.InternalIp is not null && r.Status != WorkspaceStatus.Deleting).ToList();
         resolverSources = networked.ToFrozenDictionary(r => r.Id, r => IPAddress.Parse(r.InternalIp!));
         resolverClients = networked
             .ToFrozenDictionary(r => r.InternalIp!, r =>
             {
                 var names = (r.Config.Egress ?? []).Where(e => NetworkRulesParser.ParseNetwork(e) is null)
                     .Select(e => HostnamePattern.TryParse(e, out var p) ? p : (HostnamePattern?)null).OfType<HostnamePattern>().ToList();
-                var restricted = names.Count > 0 || r.Config.AllowInternet == false;
+                var restricted = r.Config.Egress is { Count: > 0 } || r.Config.AllowInternet == false;
                 return new DnsClientPolicy(r.Id, restricted ? names : null);
             });
     }
 
-    [LoggerMessage(EventId = 8004, Level = LogLevel.Warning, Message = "no DNS upstream (none in /etc/resolv.conf and no --dns-upstreams): workspaces' lookups will fail")]
+    [LoggerMessage(EventId = 8004, Level = LogLevel.Warning, Message = "no IPv4 DNS upstream (none in /etc/resolv.conf and no --dns-upstreams): the workspace resolver is not started, lookups are refused")]
     private partial void LogNoUpstreams();
+
+    [LoggerMessage(EventId = 8005, Level = LogLevel.Warning, Message = "the nftables table inet hearth was gone (nft flush ruleset, or the nftables service restarted?): rebuilt from the store")]
+    private partial void LogTableGone();
 
     [LoggerMessage(EventId = 8003, Level = LogLevel.Information, Message = "firewall rebuilt from the store: {Count} workspace(s)")]
     private partial void LogSynced(int count);

@@ -73,7 +73,7 @@ internal static class HearthConfiguration
                 : defaults.LogLevel,
             NetworkPool = raw["network_pool"] is { } pool ? ParsePool(pool) : defaults.NetworkPool,
             NetworkNamespace = Empty(raw["network_namespace"]),
-            NetworkUplink = Empty(raw["network_uplink"]),
+            NetworkUplink = Empty(raw["network_uplink"]) is { } uplink ? ParseInterface(uplink) : null,
             DnsUpstreams = raw["dns_upstreams"] is { } upstreams
                 ? upstreams.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseUpstream).ToList()
                 : defaults.DnsUpstreams,
@@ -94,10 +94,21 @@ internal static class HearthConfiguration
     private static System.Net.IPNetwork ParsePool(string text)
     {
         if (!System.Net.IPNetwork.TryParse(text, out var pool) || pool.BaseAddress.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
-            || pool.PrefixLength is < 8 or > 28)
+            || pool.PrefixLength is < 8 or > 28 || pool.ToString() != text.Trim())
             throw new OptionsException($"network_pool must be an IPv4 network of /8 to /28 such as 10.88.0.0/16, not '{text}'");
+        foreach (var reserved in new[] { "0.0.0.0/8", "127.0.0.0/8", "169.254.0.0/16", "224.0.0.0/3" }.Select(System.Net.IPNetwork.Parse))
+        {
+            if (reserved.Contains(pool.BaseAddress) || pool.Contains(reserved.BaseAddress))
+                throw new OptionsException($"network_pool {text} overlaps {reserved}, which workspaces never reach; use a private range such as 10.88.0.0/16");
+        }
         return pool;
     }
+
+    /// <summary>A Linux interface name (it goes into the nftables table as text).</summary>
+    private static string ParseInterface(string name) =>
+        name.Length <= 15 && name.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')
+            ? name
+            : throw new OptionsException($"network_uplink must be an interface name (letters, digits, '-', '_', '.', at most 15), not '{name}'");
 
     /// <summary>"192.0.2.53" or "192.0.2.53:5353".</summary>
     private static System.Net.IPEndPoint ParseUpstream(string text)

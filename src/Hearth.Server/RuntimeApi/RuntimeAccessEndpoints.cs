@@ -29,9 +29,7 @@ internal static class RuntimeAccessEndpoints
                     RuntimeRawToken = w.RuntimeRawToken ?? RuntimeTokens.NewRawToken(),
                 });
                 // As on Oblien: a port list that would shut out direct access gets its port.
-                var direct = network.Options.DirectAccessPort;
-                if (workspace.Config.IngressPorts is { Count: > 0 } ports && !ports.Contains(direct))
-                    workspace = await service.UpdateNetworkAsync(workspace.Id, new Hearth.Protocol.Workspaces.UpdateNetworkRequest { IngressPorts = [.. ports, direct] });
+                workspace = await service.OpenIngressPortAsync(workspace.Id, network.Options.DirectAccessPort);
                 return Reply.Json(WithToken(workspace, tokens, options));
             });
             group.MapPost("/disable", async (string id, WorkspaceService service, HearthOptions options) =>

@@ -205,18 +205,34 @@ internal sealed partial class WorkspaceService(
         WorkspaceRecord record;
         using (await locks.AcquireAsync(id))
         {
-            record = Get(id);
-            repository.Update(record with
+            record = repository.Update(Get(id) with
             {
                 Status = Status.Deleting,
                 ProvisioningPhase = ProvisioningValues.PhaseDeleting,
             });
             initPids.TryRemove(id, out int _);
             await driver.DestroyAsync(id, CancellationToken.None);
-            repository.Delete(id);
         }
-        // Outside this workspace's lock: forgetting it takes the locks of the workspaces naming it.
+        // The row stays (deleting, its address reserved) until the network has forgotten the
+        // workspace: a crash in between is finished by the reconciler, and no new workspace can
+        // get the address while other workspaces' rules still name it. Outside this workspace's
+        // lock: forgetting it takes the locks of the workspaces naming it.
         await ForgetNetworkAsync(record);
+        using (await locks.AcquireAsync(id))
+            repository.Delete(id);
+    }
+
+    /// <summary>Adds <paramref name="port"/> to a set <c>ingress_ports</c> list that lacks it (an empty list admits every port already).</summary>
+    public async Task<WorkspaceRecord> OpenIngressPortAsync(string idOrSlug, int port)
+    {
+        var id = Get(idOrSlug).Id;
+        using var _ = await locks.AcquireAsync(id);
+        var record = Get(id);
+        if (record.Status is Status.Deleting || record.Config.IngressPorts is not { Count: > 0 } ports || ports.Contains(port)) return record;
+        var updated = repository.Update(record with { Config = record.Config with { IngressPorts = [.. ports, port] } });
+        if (updated.InternalIp is not null)
+            await network.ApplyAsync(updated, forgetResolved: false);
+        return updated;
     }
 
     /// <summary>
@@ -228,6 +244,7 @@ internal sealed partial class WorkspaceService(
         var id = Get(idOrSlug).Id;
         using var _ = await locks.AcquireAsync(id);
         var record = Get(id);
+        if (record.Status is Status.Deleting) throw StateConflict(record, "change the network of");
         var config = record.Config;
         var updated = repository.Update(record with
         {
@@ -353,8 +370,8 @@ internal sealed partial class WorkspaceService(
             case Status.Creating or Status.Deleting:
                 // A create that never finished was never reported as done; a delete was asked for.
                 await DestroyQuietlyAsync(record.Id);
-                repository.Delete(record.Id);
                 await ForgetNetworkQuietlyAsync(record);
+                repository.Delete(record.Id);
                 LogReconciled(record.Id, record.Status, "removed");
                 break;
             case Status.Running or Status.Paused or Status.Starting:

@@ -20,6 +20,12 @@ public sealed class NetworkBadInputTests(HearthdFixture fixture) : IClassFixture
         { """{"ingress":["10.0.0.0/33"]}""", "config.ingress[0]" },
         { """{"ingress":["10.0.0.300"]}""", "config.ingress[0]" },
         { """{"ingress":["::1"]}""", "config.ingress[0]" },
+        // Only dotted decimal: other spellings .NET parses would slip past cleanup by text (and octal is another address).
+        { """{"ingress":["10.88.0.05"]}""", "config.ingress[0]" },
+        { """{"ingress":["0x0a.88.0.5"]}""", "config.ingress[0]" },
+        { """{"ingress":["010.88.0.5"]}""", "config.ingress[0]" },
+        { """{"ingress":["10.88.0.0/016"]}""", "config.ingress[0]" },
+        { """{"egress":["10.88.0.05"]}""", "config.egress[0]" },
         { """{"ingress":["2001:db8::/32"]}""", "config.ingress[0]" },
         { """{"ingress":["example.com"]}""", "config.ingress[0]" },
         { """{"ingress":[7]}""", "config.ingress[0]" },

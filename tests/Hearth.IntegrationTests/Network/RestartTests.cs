@@ -18,7 +18,10 @@ public sealed class RestartLab : NetworkLabFixture
     }
 }
 
-/// <summary>The firewall is rebuilt from the store at daemon start (issue 4), whatever became of the table meanwhile.</summary>
+/// <summary>
+/// The firewall is rebuilt from the store at daemon start (issue 4), whatever became of the
+/// table meanwhile, and within seconds when something removes it while hearthd runs.
+/// </summary>
 public sealed class RestartTests(RestartLab lab) : IClassFixture<RestartLab>
 {
     [Fact]
@@ -38,5 +41,23 @@ public sealed class RestartTests(RestartLab lab) : IClassFixture<RestartLab>
         await lab.A.ExpectAsync(Open, Every(lab.B.Ip));
         await lab.C.ExpectAsync(Refused, Every(lab.B.Ip));
         await lab.B.ExpectAsync(Refused, Every(lab.A.Ip));
+    }
+
+    [Fact]
+    public async Task A_running_hearthd_puts_back_a_table_removed_under_it()
+    {
+        await lab.C.ExpectAsync(Refused, Every(lab.B.Ip));
+        var removed = System.Diagnostics.Stopwatch.StartNew();
+        (await lab.Host.ShAsync("nft flush ruleset")).EnsureSuccess(); // what Debian's nftables service does first
+
+        while (!(await lab.Host.ShAsync("nft list tables inet")).Stdout.Contains("table inet hearth", StringComparison.Ordinal))
+        {
+            Assert.True(removed.Elapsed < TimeSpan.FromSeconds(10), "the table was not rebuilt within 10 s");
+            await Task.Delay(100);
+        }
+
+        Assert.InRange(removed.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(5)); // the watchdog looks every 2 s
+        await lab.C.ExpectAsync(Refused, Every(lab.B.Ip));
+        await lab.A.ExpectAsync(Open, Every(lab.B.Ip));
     }
 }

@@ -104,6 +104,12 @@ public sealed class HearthConfigurationTests : IDisposable
     [InlineData("--log-level", "loud", "log_level")]
     [InlineData("--api-listen", "7070", "api_listen")]
     [InlineData("--runtime-listen", "127.0.0.1:99999", "runtime_listen")]
+    [InlineData("--network-pool", "10.88.0.5/16", "network_pool")]
+    [InlineData("--network-pool", "10.0.0.0/30", "network_pool")]
+    [InlineData("--network-pool", "169.254.0.0/16", "network_pool")]
+    [InlineData("--network-pool", "fd00::/64", "network_pool")]
+    [InlineData("--network-uplink", "eth0\" accept", "network_uplink")]
+    [InlineData("--dns-upstreams", "resolver.example", "dns_upstreams")]
     public void A_bad_value_is_an_error_naming_the_setting(string flag, string value, string key)
     {
         var error = Assert.Throws<OptionsException>(() => Load(Env(), value.Length == 0 ? [flag] : [flag, value]));

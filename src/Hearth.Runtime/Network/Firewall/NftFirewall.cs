@@ -33,12 +33,39 @@ internal sealed partial class NftFirewall(
     public Task AddAsync(WorkspaceRules rules, Func<IReadOnlyCollection<WorkspaceRules>> all, CancellationToken cancellationToken = default) =>
         ChangeAsync(() => ruleset.Add(rules), all, cancellationToken);
 
-    /// <summary>Replaces one workspace's rules; <paramref name="forgetResolved"/> also takes back what DNS admitted it (its names changed).</summary>
+    /// <summary>
+    /// Replaces one workspace's rules; <paramref name="forgetResolved"/> also takes back what DNS
+    /// admitted it (its names changed). Open connections are kept (new ones follow the new
+    /// rules): forgetting their conntrack entries would make the next packet of either side a
+    /// "new" connection judged in whichever direction it happened to travel.
+    /// </summary>
     public Task UpdateAsync(WorkspaceRules rules, bool forgetResolved, Func<IReadOnlyCollection<WorkspaceRules>> all, CancellationToken cancellationToken = default) =>
         ChangeAsync(() => ruleset.Update(rules, forgetResolved ? TakeAdmitted(rules.Address) : []), all, cancellationToken);
 
-    public Task RemoveAsync(string workspaceId, IPAddress address, Func<IReadOnlyCollection<WorkspaceRules>> all, CancellationToken cancellationToken = default) =>
-        ChangeAsync(() => ruleset.Remove(workspaceId, address, TakeAdmitted(address)), all, cancellationToken);
+    /// <summary>Removes one workspace's rules and its flows: a workspace given the address later inherits neither.</summary>
+    public async Task RemoveAsync(string workspaceId, IPAddress address, Func<IReadOnlyCollection<WorkspaceRules>> all, CancellationToken cancellationToken = default)
+    {
+        await ChangeAsync(() => ruleset.Remove(workspaceId, address, TakeAdmitted(address)), all, cancellationToken);
+        await ForgetFlowsAsync(address, cancellationToken);
+    }
+
+    /// <summary>Deletes the connection-tracking entries from and to <paramref name="address"/> (exit 1 means there were none).</summary>
+    private async Task ForgetFlowsAsync(IPAddress address, CancellationToken cancellationToken)
+    {
+        foreach (var direction in new[] { "--src", "--dst" })
+        {
+            var result = await processes.RunAsync(netns.Wrap(new ProcessRequest("conntrack", ["-D", direction, address.ToString()])), cancellationToken);
+            if (result.ExitCode > 1)
+                throw new RuntimeException("firewall_failed", $"conntrack -D {direction} {address} failed ({result.ExitCode}): {result.StandardError.Trim()}");
+        }
+    }
+
+    /// <summary>True when the table is there (nft lists it among the namespace's tables).</summary>
+    public async Task<bool> ExistsAsync(CancellationToken cancellationToken = default)
+    {
+        var result = await processes.RunAsync(netns.Wrap(new ProcessRequest("nft", ["list", "tables", "inet"])), cancellationToken);
+        return !result.Succeeded || result.StandardOutput.Split('\n').Any(line => line.Trim() == $"table {NftRuleset.Table}");
+    }
 
     /// <summary>Lets <paramref name="source"/> reach addresses its DNS answer gave for an allowed hostname, for <paramref name="ttl"/>.</summary>
     public async Task AdmitResolvedAsync(IPAddress source, IReadOnlyList<IPAddress> addresses, TimeSpan ttl, CancellationToken cancellationToken = default)

@@ -49,6 +49,9 @@ internal sealed class NftRuleset(NetworkOptions options)
             # chain returns when it admits and rejects when it does not).
             chain admission {
                 type filter hook prerouting priority -150; policy accept;
+                iifname "lo" return
+                # Pool addresses come only from workspaces' veths (never from the uplink or the LAN).
+                iifname != "{{veths}}" ip saddr {{pool}} drop
                 iifname != "{{veths}}" return
                 meta nfproto ipv6 drop
                 iifname . ip saddr != @addresses drop
@@ -86,6 +89,7 @@ internal sealed class NftRuleset(NetworkOptions options)
             # echo reply), which "new" does not match.
             chain forward {
                 type filter hook forward priority filter; policy accept;
+                ip daddr {{pool}} oifname != "{{veths}}" {{Deny}}
                 oifname "{{veths}}" iifname != "{{veths}}" ct state invalid drop
                 oifname "{{veths}}" iifname != "{{veths}}" ct state new {{Deny}}
             }
