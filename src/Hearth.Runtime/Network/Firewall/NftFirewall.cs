@@ -68,19 +68,38 @@ internal sealed partial class NftFirewall(
     }
 
     /// <summary>Lets <paramref name="source"/> reach addresses its DNS answer gave for an allowed hostname, for <paramref name="ttl"/>.</summary>
+    /// <remarks>
+    /// A repeated lookup costs no nft run while its addresses are admitted for more than half the
+    /// new TTL; one answer admits at most <see cref="MaxAdmittedPerAnswer"/> addresses, and one
+    /// workspace holds at most <see cref="MaxAdmittedPerWorkspace"/>.
+    /// </remarks>
     public async Task AdmitResolvedAsync(IPAddress source, IReadOnlyList<IPAddress> addresses, TimeSpan ttl, CancellationToken cancellationToken = default)
     {
         if (addresses.Count == 0) return;
         await gate.WaitAsync(cancellationToken);
         try
         {
-            await ApplyAsync(NftRuleset.Admit(source, addresses, ttl), cancellationToken);
+            var now = DateTime.UtcNow;
             if (!admitted.TryGetValue(source, out var until)) admitted[source] = until = [];
-            var expiry = DateTime.UtcNow + ttl;
-            foreach (var address in addresses) until[address] = expiry;
+            foreach (var expired in until.Where(a => a.Value <= now).Select(a => a.Key).ToList())
+                until.Remove(expired);
+            var fresh = addresses.Distinct().Take(MaxAdmittedPerAnswer)
+                .Where(a => !until.TryGetValue(a, out var expiry) || expiry < now + ttl / 2)
+                .ToList();
+            if (fresh.Count == 0) return;
+            if (until.Count + fresh.Count(a => !until.ContainsKey(a)) > MaxAdmittedPerWorkspace)
+                throw new RuntimeException("too_many_resolved", $"{source} has {until.Count} addresses admitted by DNS, the most one workspace may hold");
+            await ApplyAsync(NftRuleset.Admit(source, fresh, ttl), cancellationToken);
+            foreach (var address in fresh) until[address] = now + ttl;
         }
         finally { gate.Release(); }
     }
+
+    /// <summary>Addresses one DNS answer may admit (an answer over TCP can carry thousands).</summary>
+    public const int MaxAdmittedPerAnswer = 32;
+
+    /// <summary>Addresses DNS may have admitted for one workspace at a time.</summary>
+    public const int MaxAdmittedPerWorkspace = 4096;
 
     /// <summary>The unexpired DNS admissions of <paramref name="source"/>, forgotten here (called under the gate).</summary>
     private List<IPAddress> TakeAdmitted(IPAddress source)
