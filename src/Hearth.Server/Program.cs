@@ -57,7 +57,6 @@ services.AddSingleton(new DriverOptions
     CrunRoot = Path.Combine(options.DataDir, "run", "crun"),
     AgentDir = Path.Combine(options.DataDir, "agent", "current"),
     CrunPath = options.CrunPath,
-    Resolver = networkOptions.Gateway,
 });
 services.AddSingleton<Hearth.Runtime.IWorkspaceDriver, CrunDriver>();
 services.AddSingleton(sp => new ImageStore(options.ImagesDir, ImageCatalog.Recipes(sp.GetRequiredService<IProcessRunner>(), options.AptMirror),

@@ -40,18 +40,21 @@ internal sealed partial class CrunDriver(
         await disks.GrowAsync(paths.Disk, spec.DiskSizeMb, cancellationToken);
 
         await MountStack.MountAsync(paths, spec.ImageRootfs, spec.UidBase, userNamespaces, cancellationToken);
+        int initPid;
         try
         {
             Directory.CreateDirectory(paths.Bundle);
-            if (spec.Address is not null && options.Resolver is { } resolver)
-                WriteResolvConf(paths, resolver, spec.UidBase);
+            var networked = spec.Address is not null && links is not null;
+            if (networked)
+                WriteResolvConf(paths, links!.Resolver, spec.UidBase);
             await File.WriteAllTextAsync(paths.Config,
-                OciSpec.Render(spec, paths, options, cgroups.SwapAccounting), cancellationToken);
+                OciSpec.Render(spec, paths, options, cgroups.SwapAccounting, networked ? paths.ResolvConf : null), cancellationToken);
             await crun.CreateAsync(spec.Id, paths.Bundle, paths.ConsoleLog, paths.InitPidFile, cancellationToken);
-            if (spec.Address is { } address && links is not null)
-                await links.AttachAsync(spec.Id, await ReadInitPidAsync(paths, cancellationToken), address, cancellationToken);
+            initPid = await ReadInitPidAsync(paths, cancellationToken);
+            if (networked)
+                await links!.AttachAsync(spec.Id, initPid, spec.Address!, cancellationToken);
             await crun.StartAsync(spec.Id, cancellationToken);
-            await WaitForInitExecAsync(await ReadInitPidAsync(paths, cancellationToken), cancellationToken);
+            await WaitForInitExecAsync(initPid, cancellationToken);
         }
         catch
         {
@@ -60,7 +63,7 @@ internal sealed partial class CrunDriver(
             throw;
         }
         LogStarted(spec.Id, clock.Elapsed.TotalMilliseconds);
-        return await ReadInitPidAsync(paths, cancellationToken);
+        return initPid;
     }
 
     /// <summary>

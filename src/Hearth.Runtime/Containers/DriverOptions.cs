@@ -14,6 +14,4 @@ internal sealed record DriverOptions
     public string CrunPath { get; init; } = "crun";
     /// <summary>cgroup parent of every workspace, as in <c>cgroupsPath = /hearth/&lt;id&gt;</c>.</summary>
     public string CgroupParent { get; init; } = "hearth";
-    /// <summary>The nameserver of every networked workspace's /etc/resolv.conf; null leaves the image's file.</summary>
-    public System.Net.IPAddress? Resolver { get; init; }
 }

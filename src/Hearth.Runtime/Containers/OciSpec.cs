@@ -30,7 +30,8 @@ internal static class OciSpec
 
     public const long CpuPeriodMicros = 100_000;
 
-    public static string Render(WorkspaceSpec spec, WorkspacePaths paths, DriverOptions options, bool memorySwapSupported)
+    // resolvConf: the workspace's /etc/resolv.conf on the host, bind-mounted read-only; null keeps the image's.
+    public static string Render(WorkspaceSpec spec, WorkspacePaths paths, DriverOptions options, bool memorySwapSupported, string? resolvConf = null)
     {
         var env = new Dictionary<string, string>
         {
@@ -79,7 +80,7 @@ internal static class OciSpec
             },
             ["root"] = new JsonObject { ["path"] = paths.Rootfs, ["readonly"] = false },
             ["hostname"] = spec.Hostname,
-            ["mounts"] = Mounts(options, spec.Address is not null && options.Resolver is not null ? paths.ResolvConf : null),
+            ["mounts"] = Mounts(options, resolvConf),
             ["linux"] = new JsonObject
             {
                 ["uidMappings"] = idMap,

@@ -11,6 +11,9 @@ namespace Hearth.Runtime.Network;
 /// </summary>
 internal sealed class WorkspaceLinks(NetworkOptions options, NetworkNamespace netns, IProcessRunner processes)
 {
+    /// <summary>The nameserver of a linked workspace's /etc/resolv.conf: the resolver on the gateway.</summary>
+    public IPAddress Resolver => options.Gateway;
+
     /// <summary>Connects the network namespace of <paramref name="initPid"/> (a created, not yet started container).</summary>
     public async Task AttachAsync(string workspaceId, int initPid, IPAddress address, CancellationToken cancellationToken = default)
     {
@@ -57,16 +60,6 @@ internal sealed class WorkspaceLinks(NetworkOptions options, NetworkNamespace ne
         // "No such device" (ENODEV): the kernel removed the pair, its namespace going away, between ip's lookup and its delete.
         if (!result.Succeeded && !result.StandardError.Contains("Cannot find device", StringComparison.Ordinal) && !result.StandardError.Contains("No such device", StringComparison.Ordinal))
             throw new RuntimeException("network_failed", $"removing {veth} failed: {result.StandardError.Trim()}");
-    }
-
-    /// <summary>Names of the host ends that exist now (for the orphan sweep and tests).</summary>
-    public async Task<IReadOnlyList<string>> ListAsync(CancellationToken cancellationToken = default)
-    {
-        var result = await processes.RunCheckedAsync(netns.Wrap(new ProcessRequest("ip", ["-o", "link", "show", "type", "veth"])), cancellationToken);
-        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split(':', 3)[1].Trim().Split('@')[0])
-            .Where(name => name.StartsWith(NetworkOptions.VethPrefix, StringComparison.Ordinal))
-            .ToList();
     }
 
     private static ProcessRequest IpBatch(string commands) =>

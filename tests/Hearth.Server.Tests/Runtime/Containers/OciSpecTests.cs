@@ -51,6 +51,22 @@ public sealed class OciSpecTests
     }
 
     [Fact]
+    public void A_networked_workspace_gets_its_resolv_conf_read_only_and_the_others_keep_the_images()
+    {
+        static JsonNode? ResolvMount(JsonNode config) =>
+            config["mounts"]!.AsArray().SingleOrDefault(m => m!["destination"]!.GetValue<string>() == "/etc/resolv.conf");
+        var paths = new WorkspacePaths(Options, Spec.Id);
+
+        var mount = ResolvMount(JsonNode.Parse(OciSpec.Render(Spec, paths, Options, true, paths.ResolvConf))!);
+
+        Assert.NotNull(mount);
+        Assert.Equal(paths.ResolvConf, mount["source"]!.GetValue<string>());
+        // On the host's disk, outside the workspace's quota: a writable bind would let it fill the host.
+        Assert.Contains("ro", mount["options"]!.AsArray().Select(o => o!.GetValue<string>()));
+        Assert.Null(ResolvMount(Render()));
+    }
+
+    [Fact]
     public void Cgroup_limits_are_the_spec_values()
     {
         var resources = Render()["linux"]!["resources"]!;
