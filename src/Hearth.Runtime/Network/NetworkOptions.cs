@@ -28,8 +28,17 @@ internal sealed record NetworkOptions
     /// <summary>The host end of a workspace's veth: at most 15 characters, unique per workspace id.</summary>
     public static string VethOf(string workspaceId)
     {
-        var suffix = workspaceId.StartsWith("ws_", StringComparison.Ordinal) ? workspaceId[3..] : workspaceId;
-        return (VethPrefix + suffix) is { Length: <= 15 } name ? name : VethPrefix + suffix[^12..];
+        var key = KeyOf(workspaceId);
+        return (VethPrefix + key) is { Length: <= 15 } name ? name : VethPrefix + key[^12..];
+    }
+
+    /// <summary>The part of a workspace's id that names its veth and its nft chains (the id without <c>ws_</c>).</summary>
+    public static string KeyOf(string workspaceId)
+    {
+        var key = workspaceId.StartsWith("ws_", StringComparison.Ordinal) ? workspaceId[3..] : workspaceId;
+        if (key.Length == 0 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
+            throw new ArgumentException($"workspace id '{workspaceId}' cannot name network objects", nameof(workspaceId));
+        return key;
     }
 }
 

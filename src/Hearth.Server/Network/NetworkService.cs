@@ -69,9 +69,16 @@ internal sealed partial class NetworkService(
         RefreshResolverClients();
     }
 
-    /// <summary>Applies changed settings of <paramref name="record"/> to new connections at once.</summary>
+    /// <summary>The lowest free address of the pool among <paramref name="used"/>; null when the pool is full.</summary>
+    public string? PickAddress(IReadOnlySet<string> used) => AddressPool.Next(options.Pool, used)?.ToString();
+
+    /// <summary>
+    /// Applies changed settings of <paramref name="record"/> to new connections at once; nothing
+    /// for a workspace without an address or one being deleted (it has no rules any more).
+    /// </summary>
     public async Task ApplyAsync(WorkspaceRecord record, bool forgetResolved)
     {
+        if (record.InternalIp is null || record.Status == WorkspaceStatus.Deleting) return;
         await firewall.UpdateAsync(RulesOf(record, repository.All()), forgetResolved, AllRules, CancellationToken.None);
         RefreshResolverClients();
     }

@@ -40,13 +40,7 @@ internal sealed class WorkspaceRepository(Database database)
             "SELECT COALESCE((SELECT 0 WHERE NOT EXISTS (SELECT 1 FROM workspaces WHERE uid_slot = 0)), " +
             "(SELECT MIN(uid_slot) + 1 FROM workspaces w WHERE NOT EXISTS (SELECT 1 FROM workspaces x WHERE x.uid_slot = w.uid_slot + 1)))";
         var slot = Convert.ToInt32(slotQuery.ExecuteScalar(), CultureInfo.InvariantCulture);
-        using var addresses = connection.CreateCommand();
-        addresses.Transaction = transaction;
-        addresses.CommandText = "SELECT internal_ip FROM workspaces WHERE internal_ip IS NOT NULL";
-        var used = new HashSet<string>();
-        using (var reader = addresses.ExecuteReader())
-            while (reader.Read()) used.Add(reader.GetString(0));
-        var record = withSlot(slot, pickAddress(used));
+        var record = withSlot(slot, pickAddress(UsedAddresses(connection, transaction)));
         using var insert = connection.CreateCommand();
         insert.Transaction = transaction;
         insert.CommandText = $"INSERT INTO workspaces ({Columns}) VALUES ({string.Join(", ", ColumnNames.Select(c => "$" + c))})";
@@ -61,13 +55,7 @@ internal sealed class WorkspaceRepository(Database database)
     {
         using var connection = database.Open();
         using var transaction = connection.BeginTransaction(deferred: false);
-        using var addresses = connection.CreateCommand();
-        addresses.Transaction = transaction;
-        addresses.CommandText = "SELECT internal_ip FROM workspaces WHERE internal_ip IS NOT NULL";
-        var used = new HashSet<string>();
-        using (var reader = addresses.ExecuteReader())
-            while (reader.Read()) used.Add(reader.GetString(0));
-        if (pickAddress(used) is not { } address) return null;
+        if (pickAddress(UsedAddresses(connection, transaction)) is not { } address) return null;
         using var update = connection.CreateCommand();
         update.Transaction = transaction;
         update.CommandText = "UPDATE workspaces SET internal_ip = $ip WHERE id = $id";
@@ -76,6 +64,18 @@ internal sealed class WorkspaceRepository(Database database)
         update.ExecuteNonQuery();
         transaction.Commit();
         return record with { InternalIp = address };
+    }
+
+    /// <summary>Every workspace address in use (kept by deleting rows too), read inside the caller's write transaction.</summary>
+    private static HashSet<string> UsedAddresses(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT internal_ip FROM workspaces WHERE internal_ip IS NOT NULL";
+        using var reader = command.ExecuteReader();
+        var used = new HashSet<string>();
+        while (reader.Read()) used.Add(reader.GetString(0));
+        return used;
     }
 
     /// <summary>Writes every field of <paramref name="record"/> (with a fresh <c>updated_at</c>).</summary>

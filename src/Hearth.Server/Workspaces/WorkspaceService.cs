@@ -85,7 +85,7 @@ internal sealed partial class WorkspaceService(
                 IdempotencyKey = input.IdempotencyKey,
                 CreatedAt = now,
                 UpdatedAt = now,
-            }, options.MaxWorkspaces, used => Network.AddressPool.Next(network.Options.Pool, used)?.ToString());
+            }, options.MaxWorkspaces, network.PickAddress);
         }
         catch (WorkspaceLimitReachedException e)
         {
@@ -112,8 +112,8 @@ internal sealed partial class WorkspaceService(
         {
             LogCreateFailed(e, id);
             await DestroyQuietlyAsync(id);
+            await ForgetNetworkQuietlyAsync(record); // before the row goes: its address stays reserved until then
             repository.Delete(id);
-            await ForgetNetworkQuietlyAsync(record);
             throw new ApiException(500, ErrorCodes.CreateFailed, $"creating the workspace failed: {e.Message}");
         }
         record = MarkRunning(record with
@@ -230,8 +230,7 @@ internal sealed partial class WorkspaceService(
         var record = Get(id);
         if (record.Status is Status.Deleting || record.Config.IngressPorts is not { Count: > 0 } ports || ports.Contains(port)) return record;
         var updated = repository.Update(record with { Config = record.Config with { IngressPorts = [.. ports, port] } });
-        if (updated.InternalIp is not null)
-            await network.ApplyAsync(updated, forgetResolved: false);
+        await network.ApplyAsync(updated, forgetResolved: false);
         return updated;
     }
 
@@ -258,8 +257,7 @@ internal sealed partial class WorkspaceService(
                 PublicAccess = input.PublicAccess ?? config.PublicAccess,
             },
         });
-        if (updated.InternalIp is not null)
-            await network.ApplyAsync(updated, forgetResolved: input.Egress is not null);
+        await network.ApplyAsync(updated, forgetResolved: input.Egress is not null);
         return updated;
     }
 
@@ -414,7 +412,7 @@ internal sealed partial class WorkspaceService(
             if (record.InternalIp is null)
             {
                 // A workspace made before Hearth had networking gets its address at its next start.
-                record = repository.AssignAddress(record, used => Network.AddressPool.Next(network.Options.Pool, used)?.ToString())
+                record = repository.AssignAddress(record, network.PickAddress)
                     ?? throw new InvalidOperationException($"the address pool {network.Options.Pool} is full");
                 await network.AddAsync(record);
             }
@@ -457,9 +455,7 @@ internal sealed partial class WorkspaceService(
         {
             using var _ = await locks.AcquireAsync(other.Id);
             if (repository.Find(other.Id) is not { } current) continue;
-            var updated = repository.Update(current with { Config = Network.NetworkService.Forget(current.Config, deleted) });
-            if (updated.InternalIp is not null)
-                await network.ApplyAsync(updated, forgetResolved: false);
+            await network.ApplyAsync(repository.Update(current with { Config = Network.NetworkService.Forget(current.Config, deleted) }), forgetResolved: false);
         }
     }
 

@@ -79,8 +79,8 @@ public sealed class DirectAccessTests(DirectAccessLab lab) : IClassFixture<Direc
         var (status, body) = await CallAsync(lab.C, lab.B.Ip, lab.RawTokenOfB, "/runtime");
         Assert.True(status == 0 && body.Contains("refused", StringComparison.OrdinalIgnoreCase), $"C reached B's runtime API: {status} {body}");
         // Nor is the listener itself reachable on the gateway.
-        var (direct, _) = await CallAsync(lab.A, NetworkLabFixture.Gateway, lab.RawTokenOfB, "/runtime");
-        Assert.Equal(0, direct);
+        var (direct, output) = await CallAsync(lab.A, NetworkLabFixture.Gateway, lab.RawTokenOfB, "/runtime");
+        Assert.True(direct == 0 && output.Contains("refused", StringComparison.OrdinalIgnoreCase), $"the gateway's listener answered directly: {direct} {output}");
     }
 
     /// <summary>busybox wget from inside <paramref name="from"/>: the HTTP status (0 when no answer came) and the body or error.</summary>

@@ -110,7 +110,7 @@ internal sealed class NftRuleset(NetworkOptions options)
     /// <summary>Adds one workspace: its two chains and its entries in the shared sets and maps.</summary>
     public string Add(WorkspaceRules rules)
     {
-        var k = KeyOf(rules.WorkspaceId);
+        var k = NetworkOptions.KeyOf(rules.WorkspaceId);
         var text = new StringBuilder();
         text.AppendLine($"add chain {Table} ws_{k}_from");
         text.AppendLine($"add chain {Table} ws_{k}_to");
@@ -126,7 +126,7 @@ internal sealed class NftRuleset(NetworkOptions options)
     /// <summary>Replaces one workspace's rules in place; <paramref name="forget"/> are DNS admissions to drop.</summary>
     public string Update(WorkspaceRules rules, IReadOnlyList<IPAddress> forget)
     {
-        var k = KeyOf(rules.WorkspaceId);
+        var k = NetworkOptions.KeyOf(rules.WorkspaceId);
         var text = new StringBuilder();
         text.AppendLine($"flush chain {Table} ws_{k}_from");
         text.AppendLine($"flush chain {Table} ws_{k}_to");
@@ -138,7 +138,7 @@ internal sealed class NftRuleset(NetworkOptions options)
     /// <summary>Removes one workspace: its map entries first (they reference its chains), then its chains and DNS admissions.</summary>
     public string Remove(string workspaceId, IPAddress address, IReadOnlyList<IPAddress> forget)
     {
-        var k = KeyOf(workspaceId);
+        var k = NetworkOptions.KeyOf(workspaceId);
         var ip = address.ToString();
         var text = new StringBuilder();
         text.AppendLine($"delete element {Table} addresses {{ \"{NetworkOptions.VethOf(workspaceId)}\" . {ip} }}");
@@ -223,12 +223,4 @@ internal sealed class NftRuleset(NetworkOptions options)
 
     private string Uplink() => options.Uplink is { } uplink ? $"oifname \"{uplink}\"" : $"oifname != \"{veths}\"";
 
-    /// <summary>The part of nft names that says which workspace (the id without its <c>ws_</c>).</summary>
-    public static string KeyOf(string workspaceId)
-    {
-        var key = workspaceId.StartsWith("ws_", StringComparison.Ordinal) ? workspaceId[3..] : workspaceId;
-        if (key.Length == 0 || !key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
-            throw new ArgumentException($"workspace id '{workspaceId}' cannot name nft objects", nameof(workspaceId));
-        return key;
-    }
 }
