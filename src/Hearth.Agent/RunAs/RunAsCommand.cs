@@ -133,9 +133,9 @@ internal sealed unsafe class RunAsCommand
         }
 
         if (Libc.SetResGid(account.Gid, account.Gid, account.Gid) != 0)
-            return $"setresgid({account.Gid}): {Libc.Describe(Marshal.GetLastPInvokeError())}";
+            return $"setresgid({account.Gid}): {DescribeSwitchError(Marshal.GetLastPInvokeError())}";
         if (Libc.SetResUid(account.Uid, account.Uid, account.Uid) != 0)
-            return $"setresuid({account.Uid}): {Libc.Describe(Marshal.GetLastPInvokeError())}";
+            return $"setresuid({account.Uid}): {DescribeSwitchError(Marshal.GetLastPInvokeError())}";
 
         // A command that meant to drop root must not run as root because a call half-worked:
         // check all three ids (a saved uid of 0 would let the command take root back).
@@ -145,6 +145,10 @@ internal sealed unsafe class RunAsCommand
             return $"the switch to uid {account.Uid} did not hold (uids {real}, {effective}, {saved})";
         return null;
     }
+
+    /// <summary>EINVAL from set*id(2) is an id outside the user namespace's map (a workspace maps 0-65535), which is worth saying.</summary>
+    private static string DescribeSwitchError(int error) =>
+        Libc.Describe(error) + (error == Libc.EINVAL ? " (the id is not mapped in the workspace's user namespace)" : "");
 
     /// <summary>execvp(3) with libc's <c>environ</c>; returns only on failure.</summary>
     private int Exec()
