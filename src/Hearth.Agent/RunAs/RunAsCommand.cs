@@ -129,7 +129,7 @@ internal sealed unsafe class RunAsCommand
         fixed (uint* groups = account.Groups)
         {
             if (Libc.SetGroups((nuint)account.Groups.Length, groups) != 0)
-                return $"setgroups: {Libc.Describe(Marshal.GetLastPInvokeError())}";
+                return $"setgroups({string.Join(',', account.Groups)}): {DescribeSwitchError(Marshal.GetLastPInvokeError())}";
         }
 
         if (Libc.SetResGid(account.Gid, account.Gid, account.Gid) != 0)
