@@ -175,11 +175,24 @@ internal static class LayerExtractor
         {
             if (entry.DataStream is { } data)
             {
-                using var output = new FileStream(handle, FileAccess.Write, bufferSize: 0);
-                data.CopyTo(output, 128 * 1024);
-                state.Bytes += output.Position;
-                // The FileStream owns nothing here: the handle's using closes the descriptor.
-                output.Flush();
+                // RandomAccess writes through the handle without a FileStream, which would close it
+                // before the owner, mode and xattr are set on the same descriptor.
+                var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(128 * 1024);
+                try
+                {
+                    long position = 0;
+                    int read;
+                    while ((read = data.Read(buffer)) > 0)
+                    {
+                        RandomAccess.Write(handle, buffer.AsSpan(0, read), position);
+                        position += read;
+                    }
+                    state.Bytes += position;
+                }
+                finally
+                {
+                    System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
             Check(FChown(fd, (uint)entry.Uid, (uint)entry.Gid), "chown", entry.Name);
             Check(FChmod(fd, Mode(entry)), "chmod", entry.Name);
