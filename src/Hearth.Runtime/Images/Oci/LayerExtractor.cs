@@ -32,7 +32,7 @@ internal static class LayerExtractor
         if (rootFd < 0) throw new IOException($"open {treeDir}: {Describe(Errno)}");
         try
         {
-            var state = new State(rootFd, treeDir);
+            var state = new State(rootFd);
             using (var reader = new TarReader(uncompressedTar, leaveOpen: true))
             {
                 while (true)
@@ -345,10 +345,9 @@ internal static class LayerExtractor
 
     private const int AT_FDCWD = -100;
 
-    private sealed class State(int rootFd, string treeDir)
+    private sealed class State(int rootFd)
     {
         public int RootFd { get; } = rootFd;
-        public string TreeDir { get; } = treeDir;
         public string? Current { get; set; }
         public long Files { get; set; }
         public long Bytes { get; set; }
