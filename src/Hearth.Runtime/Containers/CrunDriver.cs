@@ -69,19 +69,24 @@ internal sealed partial class CrunDriver(
     /// <summary>
     /// `crun start` returns once it has released the init, which then still has to execve the
     /// agent; until it has, joining its namespaces (crun exec) fails with EPERM (crun 1.8). A
-    /// workspace is reported running only once its init is the agent: a few microseconds.
+    /// workspace is reported running only once its init is the agent - its executable is the
+    /// agent's own loader. (Waiting only while the executable was named "crun" never waited: the
+    /// waiting init's /proc/PID/exe reads "/" with crun 1.8.1, a copy of crun outside its root, so
+    /// the race stayed open and showed under load.)
     /// </summary>
     private async Task WaitForInitExecAsync(int pid, CancellationToken cancellationToken)
     {
-        var crunName = Path.GetFileName(options.CrunPath);
         var clock = Stopwatch.StartNew();
-        while (ExecutableOf(pid) is { } exe && Path.GetFileName(exe) == crunName)
+        while (ExecutableOf(pid) is { } exe && Path.GetFileName(exe) != AgentLoader)
         {
             if (clock.Elapsed > TimeSpan.FromSeconds(10))
-                throw new RuntimeException("container_start_failed", $"the init ({pid}) did not start the agent within 10 s");
+                throw new RuntimeException("container_start_failed", $"the init ({pid}) did not start the agent within 10 s (it runs {exe})");
             await Task.Delay(1, cancellationToken);
         }
     }
+
+    /// <summary>The file name of the loader the agent runs through (OciSpec starts it as /.hearth/lib/ld-linux-x86-64.so.2).</summary>
+    private const string AgentLoader = "ld-linux-x86-64.so.2";
 
     private static string? ExecutableOf(int pid)
     {
