@@ -32,8 +32,8 @@ internal static class ImageListCommand
                     image.Source,
                     image.Status,
                     Format.Bytes(image.SizeBytes),
-                    image.Layers.Count == 0 ? "-" : image.Layers.Count.ToString(CultureInfo.InvariantCulture),
-                    image.Software.Count == 0 ? "-" : string.Join(", ", image.Software));
+                    LayerCount(image) == 0 ? "-" : LayerCount(image).ToString(CultureInfo.InvariantCulture),
+                    image.Software is { Count: > 0 } software ? string.Join(", ", software) : "-");
             }
 
             table.WriteTo(context.Out);
@@ -45,13 +45,16 @@ internal static class ImageListCommand
     /// <summary>The one-line outcome of a build, import or pull.</summary>
     internal static string Describe(ImageInfo image)
     {
-        var layers = image.Layers.Count == 1 ? "1 layer" : string.Create(CultureInfo.InvariantCulture, $"{image.Layers.Count} layers");
+        var layers = LayerCount(image) == 1 ? "1 layer" : string.Create(CultureInfo.InvariantCulture, $"{LayerCount(image)} layers");
         var line = $"{image.Id}: {image.Status}, {layers}, {Format.Bytes(image.SizeBytes)}";
         if (image.Digest is { } digest)
         {
             line += $", {digest}";
         }
 
-        return image.Software.Count == 0 ? line : $"{line} ({string.Join(", ", image.Software)})";
+        return image.Software is { Count: > 0 } software ? $"{line} ({string.Join(", ", software)})" : line;
     }
+
+    // A server that leaves a list out sends no value at all; the wire record's default is not applied then.
+    private static int LayerCount(ImageInfo image) => image.Layers is { } layers ? layers.Count : 0;
 }
