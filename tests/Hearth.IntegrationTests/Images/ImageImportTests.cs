@@ -1,6 +1,7 @@
 using System.Net;
 using Hearth.IntegrationTests.Infrastructure;
 using Hearth.IntegrationTests.Workspaces;
+using Hearth.Sdk;
 using Hearth.Testing;
 
 namespace Hearth.IntegrationTests.Images;
@@ -82,6 +83,31 @@ public sealed class ImageImportTests(ColdImagesFixture fixture) : IClassFixture<
         var ls = await HearthAsync("image", "ls");
         Assert.True(ls.ExitCode == 0, ls.ToString());
         Assert.Contains(ls.Stdout.Split('\n'), l => l.StartsWith("team/listed:1.0 ", StringComparison.Ordinal) && l.Contains(" import ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_image_imported_through_the_sdk_is_listed_and_created_by_the_official_sdk()
+    {
+        var archive = Path.Combine(scratch, "sdk.tar");
+        ShellImage.Create(user: "1000:1000").WriteDockerSave(archive, "ignored:1");
+        using var client = new HearthClient(new HearthClientOptions { BaseAddress = new Uri(Hearthd.ApiUrl), ClientId = Hearthd.ClientId, ClientSecret = Hearthd.ClientSecret });
+        var steps = new List<string>();
+
+        await using (var file = File.OpenRead(archive))
+        {
+            var image = await client.Workspaces.Images.ImportAsync(file, "sdk/imported:1", new SyncProgress(steps.Add)).Within(Bounded.Create);
+            Assert.Equal("sdk/imported:1", image.Id);
+            Assert.Equal("import", image.Source);
+        }
+        Assert.Equal("reading the archive", steps[0]);
+
+        await OfficialSdk.RunAsync(Hearthd, "images-list.mjs", "compat: images list passed", env: ["HEARTH_IMPORTED=sdk/imported:1"]);
+    }
+
+    /// <summary>Reports on the caller's thread, in order (<see cref="Progress{T}"/> would post to the pool).</summary>
+    private sealed class SyncProgress(Action<string> report) : IProgress<string>
+    {
+        public void Report(string value) => report(value);
     }
 
     private Task<CommandResult> HearthAsync(params string[] args) =>
