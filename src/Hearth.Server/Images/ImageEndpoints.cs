@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Hearth.Protocol.Errors;
 using Hearth.Protocol.Images;
 using Hearth.Protocol.Json;
+using Hearth.Protocol.Workspaces;
 using Hearth.Runtime.Images;
 using Hearth.Runtime.Images.Oci;
 using Hearth.Server.Api;
@@ -96,7 +97,7 @@ internal static class ImageEndpoints
             if (images.Aliases.ContainsKey(name))
                 throw ApiException.Conflict($"'{name}' is an alias set in hearthd's settings (image_aliases); change it there");
             if (!images.Remove(name)) throw ApiException.NotFound($"image {name}");
-            return Reply.Json(new { success = true, message = $"image {name} removed; its layers stay while workspaces use them (see prune)" });
+            return Reply.Json(new SuccessResponse { Message = $"image {name} removed; its layers stay while workspaces use them (see prune)" });
         });
     }
 
