@@ -75,9 +75,8 @@ internal static class ImageEndpoints
 
         app.MapPost("/workspace/images/prune", (ImageStore images, WorkspaceRepository repository) =>
         {
-            if (images.IsBusy) throw ApiException.Conflict("an image build, import or pull is running; prune after it");
             var pinned = repository.All().SelectMany(w => w.ImagePin?.Layers ?? []).ToHashSet(StringComparer.Ordinal);
-            var (layers, bytes) = images.Prune(pinned);
+            var (layers, bytes) = images.Prune(pinned) ?? throw ApiException.Conflict("an image build, import or pull is running; prune after it");
             return Reply.Json(new PruneImagesResponse { RemovedLayers = layers, FreedBytes = bytes });
         });
 
