@@ -40,11 +40,13 @@ internal sealed partial class AptLayer(IReadOnlyList<string> packages, string ex
 
     public async Task BuildAsync(LayerBuildContext context, CancellationToken cancellationToken)
     {
-        context.Progress(Title);
         await RunAsync(context, Title, Script, cancellationToken);
     }
 
-    /// <summary>Runs a chroot script with apt's summary lines as progress, then reports the layer's size.</summary>
+    /// <summary>
+    /// Runs a chroot script with apt's summary lines as progress, then reports the layer's size
+    /// (the store prefixes each line with the recipe's title).
+    /// </summary>
     internal static async Task RunAsync(LayerBuildContext context, string title, string script, CancellationToken cancellationToken)
     {
         string? count = null;
@@ -52,11 +54,11 @@ internal sealed partial class AptLayer(IReadOnlyList<string> packages, string ex
         {
             if (NewlyInstalled().Match(line) is { Success: true } installed) count = installed.Groups[1].Value;
             else if (AfterThisOperation().Match(line) is { Success: true } size)
-                context.Progress($"{title}: {count ?? "?"} packages, {size.Groups[1].Value}");
+                context.Progress($"{count ?? "?"} packages, {size.Groups[1].Value}");
             else if (line.StartsWith("hearth: ", StringComparison.Ordinal))
                 context.Progress(line[8..]);
         }, TimeSpan.FromMinutes(30), cancellationToken);
-        context.Progress($"{title}: layer {LayerTree.Describe(LayerTree.SizeOf(context.Tree))}");
+        context.Progress($"layer {LayerTree.Describe(LayerTree.SizeOf(context.Tree))}");
     }
 
     // apt-get's summary (apt-private/private-output.cc): "12 upgraded, 42 newly installed, 0 to remove ..."

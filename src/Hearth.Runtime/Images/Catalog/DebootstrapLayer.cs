@@ -24,7 +24,7 @@ internal sealed class DebootstrapLayer(string suite, IReadOnlyList<string> inclu
     {
         var mirror = context.AptMirror ?? AptSources.FindDebianMirror()
             ?? throw new RuntimeException("image_source_missing", "no Debian mirror found in /etc/apt; set apt_mirror in Hearth's settings");
-        context.Progress($"debootstrap {suite} (minbase{(include.Count > 0 ? " + " + string.Join(' ', include) : "")}) from the host's apt mirror");
+        context.Progress($"minbase{(include.Count > 0 ? " + " + string.Join(' ', include) : "")} from the host's apt mirror");
         List<string> args = ["--variant=minbase", "--merged-usr"];
         if (include.Count > 0) args.Add("--include=" + string.Join(',', include));
         args.AddRange([suite, context.Tree, mirror]);
@@ -36,7 +36,7 @@ internal sealed class DebootstrapLayer(string suite, IReadOnlyList<string> inclu
 
         Clean(context.Tree);
         RootfsBasics.Ensure(context.Tree);
-        context.Progress($"debootstrap {suite}: {LayerTree.Describe(LayerTree.SizeOf(context.Tree))}");
+        context.Progress($"layer {LayerTree.Describe(LayerTree.SizeOf(context.Tree))}");
     }
 
     /// <summary>
@@ -50,8 +50,10 @@ internal sealed class DebootstrapLayer(string suite, IReadOnlyList<string> inclu
         {
             var path = Path.Combine(rootfs, dir);
             if (!Directory.Exists(path)) continue;
-            var recurse = dir == "var/log";
-            foreach (var file in Directory.EnumerateFiles(path, "*", new EnumerationOptions { RecurseSubdirectories = recurse, AttributesToSkip = 0 }))
+            var files = dir == "var/log"
+                ? LayerTree.Walk(path).Where(e => !e.IsDirectory).Select(e => e.Path)
+                : Directory.EnumerateFiles(path);
+            foreach (var file in files.ToList())
                 if (!file.EndsWith("lock", StringComparison.Ordinal)) File.Delete(file);
         }
         foreach (var file in new[] { "etc/resolv.conf", "etc/hostname" })

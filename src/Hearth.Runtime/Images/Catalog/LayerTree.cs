@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.IO.Enumeration;
 using System.Text;
 
 namespace Hearth.Runtime.Images.Catalog;
@@ -17,8 +18,8 @@ internal static partial class LayerTree
     public static void StripOverlayXattrs(string tree)
     {
         Strip(tree);
-        foreach (var entry in Directory.EnumerateFileSystemEntries(tree, "*", Recursive))
-            Strip(entry);
+        foreach (var entry in Walk(tree))
+            Strip(entry.Path);
     }
 
     /// <summary>
@@ -30,10 +31,10 @@ internal static partial class LayerTree
         var seen = new HashSet<(ulong Device, ulong Inode)>();
         long total = 0;
         Span<byte> stat = stackalloc byte[StatSize];
-        foreach (var file in new DirectoryInfo(tree).EnumerateFiles("*", Recursive))
+        foreach (var (path, isDirectory) in Walk(tree))
         {
-            if (file.LinkTarget is not null) continue;
-            if (Lstat(file.FullName, stat) != 0) continue; // gone meanwhile
+            if (isDirectory) continue;
+            if (Lstat(path, stat) != 0) continue; // gone meanwhile
             // struct stat on x86_64 (asm/stat.h): st_dev@0, st_ino@8, st_nlink@16, st_mode@24, st_size@48.
             var mode = BitConverter.ToUInt32(stat[24..28]);
             if ((mode & 0xF000) != 0x8000) continue; // regular files only (whiteouts are char devices)
@@ -49,13 +50,18 @@ internal static partial class LayerTree
     /// <summary>"123.4 MiB".</summary>
     public static string Describe(long bytes) => $"{bytes / 1024.0 / 1024.0:0.0} MiB";
 
-    private static readonly EnumerationOptions Recursive = new()
-    {
-        RecurseSubdirectories = true,
-        AttributesToSkip = 0,
-        IgnoreInaccessible = false,
-        ReturnSpecialDirectories = false,
-    };
+    /// <summary>
+    /// Every entry below <paramref name="tree"/>, never through a symlink: .NET's recursive
+    /// enumeration follows symlinked directories, and a layer's absolute links (/lib, ...) point
+    /// into the host.
+    /// </summary>
+    public static IEnumerable<(string Path, bool IsDirectory)> Walk(string tree) =>
+        new FileSystemEnumerable<(string, bool)>(tree,
+            (ref FileSystemEntry entry) => (entry.ToFullPath(), entry.IsDirectory && (entry.Attributes & FileAttributes.ReparsePoint) == 0),
+            new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
+        {
+            ShouldRecursePredicate = (ref FileSystemEntry entry) => (entry.Attributes & FileAttributes.ReparsePoint) == 0,
+        };
 
     private static void Strip(string path)
     {
@@ -67,7 +73,8 @@ internal static partial class LayerTree
         }
     }
 
-    private static List<string> List(string path)
+    /// <summary>The xattr names on <paramref name="path"/> itself (not following a symlink).</summary>
+    internal static List<string> List(string path)
     {
         var size = Llistxattr(path, null, 0);
         if (size <= 0) return [];
@@ -77,6 +84,17 @@ internal static partial class LayerTree
         // listxattr(2): a sequence of NUL-terminated names.
         return [.. Encoding.UTF8.GetString(buffer, 0, (int)size).Split('\0', StringSplitOptions.RemoveEmptyEntries)];
     }
+
+    /// <summary>An xattr's value as text, or null when it is not set.</summary>
+    internal static string? Get(string path, string name)
+    {
+        var buffer = new byte[4096];
+        var size = Lgetxattr(path, name, buffer, buffer.Length);
+        return size < 0 ? null : Encoding.UTF8.GetString(buffer, 0, (int)size);
+    }
+
+    [LibraryImport("libc", EntryPoint = "lgetxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial nint Lgetxattr(string path, string name, byte[] value, nint size);
 
     [LibraryImport("libc", EntryPoint = "llistxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint Llistxattr(string path, byte[]? list, nint size);

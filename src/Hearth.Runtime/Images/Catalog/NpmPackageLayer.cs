@@ -33,8 +33,7 @@ internal sealed class NpmPackageLayer(
         Directory.CreateDirectory(scratch);
         try
         {
-            context.Progress($"npm pack {package}@{version}");
-            // Its own cache: hearthd may run without a HOME, and nothing should outlive the build.
+                        // Its own cache: hearthd may run without a HOME, and nothing should outlive the build.
             await processes.RunCheckedAsync(new ProcessRequest("npm",
                 ["pack", $"{package}@{version}", "--pack-destination", scratch, "--cache", Path.Combine(scratch, "cache"), "--silent"])
             {
@@ -42,7 +41,7 @@ internal sealed class NpmPackageLayer(
             }, cancellationToken);
             var tarball = Directory.EnumerateFiles(scratch, "*.tgz").SingleOrDefault()
                 ?? throw new RuntimeException("image_build_failed", $"npm pack {package}@{version} wrote no tarball");
-            context.Progress($"npm pack {package}@{version}: {LayerTree.Describe(new FileInfo(tarball).Length)} compressed");
+            context.Progress($"npm pack: {LayerTree.Describe(new FileInfo(tarball).Length)} compressed");
             var unpacked = Path.Combine(scratch, "unpacked");
             Directory.CreateDirectory(unpacked);
             await processes.RunCheckedAsync(new ProcessRequest("tar",
@@ -60,7 +59,7 @@ internal sealed class NpmPackageLayer(
             // cp -a keeps the links and modes; owner root (the tarball's owners were dropped).
             await processes.RunCheckedAsync(new ProcessRequest("cp", ["-a", "--", source, target])
             { Timeout = TimeSpan.FromMinutes(5) }, cancellationToken);
-            context.Progress($"{Title}: {LayerTree.Describe(LayerTree.SizeOf(target))} into {to}");
+            context.Progress($"{LayerTree.Describe(LayerTree.SizeOf(target))} into {to}");
         }
         finally
         {
