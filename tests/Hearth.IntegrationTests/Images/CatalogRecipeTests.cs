@@ -26,12 +26,12 @@ public sealed class CatalogRecipeTests(ITestOutputHelper output) : IDisposable
 
         var result = await ChrootRunner.RunAsync([lower], upper, """
             set -e
+            sh /usr/sbin/policy-rc.d || echo "policy $?"
             rm /bin/ls
             rm -rf /usr/sbin && mkdir /usr/sbin && echo new > /usr/sbin/new
             mkdir -p /etc/x && echo hi > /etc/x/f
             touch /bin/cat
             cat /etc/resolv.conf
-            sh /usr/sbin/policy-rc.d || echo "policy $?"
             """,
             null, TimeSpan.FromMinutes(1)).Within();
         Assert.True(result.ExitCode == 0, result.ToString());

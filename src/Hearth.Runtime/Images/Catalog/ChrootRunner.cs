@@ -60,8 +60,10 @@ internal static class ChrootRunner
         [ -z "$made_policy" ] || rm -f "$m/usr/sbin/policy-rc.d"
         if mountpoint -q "$m/etc/resolv.conf"; then umount "$m/etc/resolv.conf"; fi
         [ -z "$made_resolv" ] || rm -f "$m/etc/resolv.conf"
-        for d in var/tmp tmp dev/shm dev proc; do umount "$m/$d"; done
-        umount "$m"
+        # A killed process lets go of its files a moment after the signal: retry a busy unmount.
+        unmount() { for i in 1 2 3 4 5 6 7 8 9 10; do umount "$1" 2>/dev/null && return 0; sleep 0.2; done; umount "$1"; }
+        for d in var/tmp tmp dev/shm dev proc; do unmount "$m/$d"; done
+        unmount "$m"
         exit $rc
         """;
 
@@ -107,8 +109,29 @@ internal static class ChrootRunner
         }
         finally
         {
-            Directory.Delete(scratch, recursive: true);
-            if (throwaway) Directory.Delete(upper, recursive: true);
+            await DeleteAsync(scratch);
+            if (throwaway) await DeleteAsync(upper);
+        }
+    }
+
+    /// <summary>
+    /// Deletes a scratch folder, retrying for a few seconds: the mount namespace of a process
+    /// killed by its timeout is torn down just after it is reaped, and until then the overlay
+    /// still holds the folder.
+    /// </summary>
+    private static async Task DeleteAsync(string folder)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 25)
+            {
+                await Task.Delay(200);
+            }
         }
     }
 
