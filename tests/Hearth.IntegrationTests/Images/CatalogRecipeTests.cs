@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
-using Hearth.Runtime;
 using Hearth.IntegrationTests.Infrastructure;
+using Hearth.Runtime;
 using Hearth.Runtime.Images.Catalog;
 using Xunit.Abstractions;
 

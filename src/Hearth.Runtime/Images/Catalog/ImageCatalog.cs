@@ -152,7 +152,10 @@ internal static class ImageCatalog
 
     private static CatalogImage DebianPostgres(string major, DebootstrapLayer debian, string debianLabel) => new()
     {
-        Name = $"postgres-{major}", Label = $"PostgreSQL {major}", Category = "database", MinimumMemoryMb = 256,
+        Name = $"postgres-{major}",
+        Label = $"PostgreSQL {major}",
+        Category = "database",
+        MinimumMemoryMb = 256,
         Description = $"PostgreSQL {major} from {debianLabel}'s packages (server and psql), on {debianLabel}; "
             + "starts a server on first boot with its data on the workspace disk, trust auth for every address.",
         Layers =

@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using System.IO.Enumeration;
+using System.Runtime.InteropServices;
 using System.Text;
 
 namespace Hearth.Runtime.Images.Catalog;

@@ -33,7 +33,7 @@ internal sealed class NpmPackageLayer(
         Directory.CreateDirectory(scratch);
         try
         {
-                        // Its own cache: hearthd may run without a HOME, and nothing should outlive the build.
+            // Its own cache: hearthd may run without a HOME, and nothing should outlive the build.
             await processes.RunCheckedAsync(new ProcessRequest("npm",
                 ["pack", $"{package}@{version}", "--pack-destination", scratch, "--cache", Path.Combine(scratch, "cache"), "--silent"])
             {
