@@ -104,7 +104,7 @@ internal static class ImageCatalog
                 {
                     User = "redis",
                     WorkingDir = "/var/lib/redis",
-                    Cmd = ["redis-server", "--bind", "0.0.0.0", "--protected-mode", "no", "--dir", "/var/lib/redis", "--daemonize", "no"],
+                    Cmd = ["/usr/bin/redis-server", "--bind", "0.0.0.0", "--protected-mode", "no", "--dir", "/var/lib/redis", "--daemonize", "no"],
                 },
                 VersionProbe = DebianProbe + """
                     echo "redis $(redis-server --version | sed 's/.* v=\([^ ]*\).*/\1/')"
