@@ -24,6 +24,8 @@ packages=(
   gcc             # NativeAOT links hearth-agent with the system C toolchain
   binutils
   libc6-dev
+  docker-registry # the OCI registry on loopback that the registry-pull tests push to and pull from
+  skopeo          # fills that registry from an OCI layout a test builds
 )
 
 # The official oblien SDK's compatibility tests (tests/compat) need Node.js (18+; where Node

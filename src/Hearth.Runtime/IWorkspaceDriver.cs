@@ -44,13 +44,16 @@ internal sealed record WorkspaceSpec
 
     public required string Id { get; init; }
     public required string Hostname { get; init; }
-    /// <summary>The read-only image rootfs used as the overlay's lower layer.</summary>
-    public required string ImageRootfs { get; init; }
+    /// <summary>The image's layer trees, bottom first: the overlay's read-only lower layers.</summary>
+    public required IReadOnlyList<string> ImageLayers { get; init; }
+    /// <summary>The image's env, default command, user and working directory.</summary>
+    public Images.ImageConfig ImageConfig { get; init; } = new();
     /// <summary>First host uid/gid of the workspace's private range; uid 0 inside maps to it.</summary>
     public required long UidBase { get; init; }
     public required ResourceLimits Limits { get; init; }
     public required int DiskSizeMb { get; init; }
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
+    /// <summary>The workspace's own main command; empty runs the image's default command, if any.</summary>
     public IReadOnlyList<string> Cmd { get; init; } = [];
     /// <summary>The workspace's address on the workspaces' network; null runs it with loopback only.</summary>
     public System.Net.IPAddress? Address { get; init; }

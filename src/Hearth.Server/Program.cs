@@ -1,11 +1,14 @@
 using Hearth.Runtime.Containers;
 using Hearth.Runtime.Images;
+using Hearth.Runtime.Images.Catalog;
+using Hearth.Runtime.Images.Oci;
 using Hearth.Runtime.Network;
 using Hearth.Runtime.Network.Firewall;
 using Hearth.Runtime.Processes;
 using Hearth.Server.Api;
 using Hearth.Server.Auth;
 using Hearth.Server.Hosting;
+using Hearth.Server.Images;
 using Hearth.Server.Network;
 using Hearth.Server.Options;
 using Hearth.Server.Persistence;
@@ -59,8 +62,19 @@ services.AddSingleton(new DriverOptions
     CrunPath = options.CrunPath,
 });
 services.AddSingleton<Hearth.Runtime.IWorkspaceDriver, CrunDriver>();
-services.AddSingleton(sp => new ImageStore(options.ImagesDir, ImageCatalog.Recipes(sp.GetRequiredService<IProcessRunner>(), options.AptMirror),
-    sp.GetRequiredService<ILogger<ImageStore>>()));
+services.AddHttpClient("registry");
+services.AddSingleton(sp =>
+{
+    var processes = sp.GetRequiredService<IProcessRunner>();
+    var registry = new RegistryClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient("registry"),
+        new RegistryOptions { Credentials = options.RegistryCredentials, Insecure = options.InsecureRegistries });
+    var store = new ImageStore(options.ImagesDir, ImageCatalog.Images(options.AptMirror), options.ImageAliases,
+        ImageCatalog.ProbeAsync, registry.PullAsync,
+        sp.GetRequiredService<ILogger<ImageStore>>(), options.AptMirror);
+    store.Layers.SweepLeftovers();
+    return store;
+});
+services.AddSingleton<ImageNames>();
 services.AddSingleton(new HostCapacity(options.DiskPoolDir));
 services.AddSingleton<WorkspaceService>();
 services.AddSingleton(TimeProvider.System);
@@ -82,6 +96,7 @@ app.UseMiddleware<ErrorEnvelopeMiddleware>();
 app.UseMiddleware<ApiKeyMiddleware>();
 app.UseMiddleware<BodyLimitMiddleware>();
 app.MapCatalogEndpoints();
+app.MapImageEndpoints();
 app.MapWorkspaceEndpoints();
 app.MapResourceEndpoints();
 app.MapNetworkEndpoints();

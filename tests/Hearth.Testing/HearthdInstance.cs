@@ -196,6 +196,7 @@ public sealed class HearthdInstance : IAsyncDisposable
             await Command.RunAsync("crun", ["--root", CrunRoot, "delete", "-f", id.Trim()]);
         foreach (var mount in HostTraces.MountsUnder(DataDir).Reverse())
             await Command.RunAsync("umount", ["-l", mount]);
+        if (Environment.GetEnvironmentVariable("HEARTH_TEST_KEEP_LOGS") is { } keep) { Directory.CreateDirectory(keep); File.Copy(LogPath, Path.Combine(keep, Path.GetFileName(DataDir) + ".log"), true); }
         try { Directory.Delete(DataDir, recursive: true); } catch (IOException) { } catch (UnauthorizedAccessException) { }
         if (NetworkNamespace is not null)
             await TestNetworkNamespaces.DeleteAsync(NetworkNamespace);

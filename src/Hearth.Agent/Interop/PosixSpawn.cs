@@ -157,7 +157,7 @@ internal static unsafe class PosixSpawn
 
     /// <summary>
     /// libc's <c>environ</c> (environ(7)): the environment exactly as the agent received it, in
-    /// order and with any entry .NET's parser would drop. Nothing in the agent calls setenv(3).
+    /// order and with any entry .NET's parser would drop. Only run-as calls setenv(3), and it never spawns.
     /// </summary>
     private static byte** Environ()
     {

@@ -13,6 +13,16 @@ public sealed record ImageInfo
     public required string Image { get; init; }
     /// <summary>Short description of the image; null when it has none.</summary>
     public string? Description { get; init; }
+    /// <summary>The same text as <see cref="Description"/>, under Oblien's catalogue name for it.</summary>
+    public string? Desc { get; init; }
+    /// <summary>Where it comes from: <c>catalog</c>, <c>import</c>, <c>registry</c> or <c>alias</c>.</summary>
+    public string Source { get; init; } = "catalog";
+    /// <summary>For an operator's alias: the image it stands for; null otherwise.</summary>
+    public string? AliasOf { get; init; }
+    /// <summary>The ids (sha256) of the image's layers, bottom first; empty until built.</summary>
+    public IReadOnlyList<string> Layers { get; init; } = [];
+    /// <summary>The OCI manifest digest of an imported or pulled image; null otherwise.</summary>
+    public string? Digest { get; init; }
     /// <summary>Software versions inside the built image (e.g. <c>busybox 1.35.0</c>); empty until built.</summary>
     public IReadOnlyList<string> Software { get; init; } = [];
     /// <summary>Least <c>memory_mb</c> the image is meant to run with, in MB.</summary>
@@ -25,6 +35,54 @@ public sealed record ImageInfo
     public DateTimeOffset? BuiltAt { get; init; }
     /// <summary>Why the last build failed; null unless <c>status</c> is <c>failed</c>.</summary>
     public string? Error { get; init; }
+}
+
+/// <summary>One image: <c>GET /workspace/images/{name}</c>.</summary>
+public sealed record ImageResponse
+{
+    /// <summary>Always <c>true</c>.</summary>
+    public bool Success { get; init; } = true;
+    /// <summary>The image.</summary>
+    public required ImageInfo Image { get; init; }
+}
+
+/// <summary>
+/// One line of the <c>application/x-ndjson</c> answer of build, import and pull: a progress
+/// step while the work runs (<see cref="Step"/> set), then one final line with
+/// <see cref="Success"/> and either <see cref="Image"/> or <see cref="Error"/> and <see cref="Message"/>.
+/// </summary>
+public sealed record ImageProgressLine
+{
+    /// <summary>A step of the work, e.g. <c>layer 2/3 1f2e3d4c5b6a: 812 files, 41.0 MiB</c>; null on the final line.</summary>
+    public string? Step { get; init; }
+    /// <summary>Seconds since the operation started.</summary>
+    public double Seconds { get; init; }
+    /// <summary>Set on the final line only: whether the operation succeeded.</summary>
+    public bool? Success { get; init; }
+    /// <summary>The image, on a successful final line.</summary>
+    public ImageInfo? Image { get; init; }
+    /// <summary>The error code, on a failed final line.</summary>
+    public string? Error { get; init; }
+    /// <summary>What went wrong, on a failed final line.</summary>
+    public string? Message { get; init; }
+}
+
+/// <summary>Body of <c>POST /workspace/images/pull</c>.</summary>
+public sealed record PullImageRequest
+{
+    /// <summary><c>host[:port]/path[:tag|@sha256:digest]</c>.</summary>
+    public required string Reference { get; init; }
+}
+
+/// <summary>Response of <c>POST /workspace/images/prune</c>.</summary>
+public sealed record PruneImagesResponse
+{
+    /// <summary>Always <c>true</c>.</summary>
+    public bool Success { get; init; } = true;
+    /// <summary>Layers deleted because no image and no workspace uses them.</summary>
+    public int RemovedLayers { get; init; }
+    /// <summary>Bytes those layers held.</summary>
+    public long FreedBytes { get; init; }
 }
 
 /// <summary>A category of <c>GET /workspace/images</c>.</summary>

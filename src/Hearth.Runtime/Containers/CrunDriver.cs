@@ -39,7 +39,7 @@ internal sealed partial class CrunDriver(
             throw new RuntimeException("disk_missing", $"the disk of {spec.Id} is missing ({paths.Disk})");
         await disks.GrowAsync(paths.Disk, spec.DiskSizeMb, cancellationToken);
 
-        await MountStack.MountAsync(paths, spec.ImageRootfs, spec.UidBase, userNamespaces, cancellationToken);
+        await MountStack.MountAsync(paths, spec.ImageLayers, spec.UidBase, userNamespaces, cancellationToken);
         int initPid;
         try
         {

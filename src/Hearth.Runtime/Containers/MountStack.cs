@@ -4,14 +4,17 @@ using Hearth.Runtime.Interop;
 namespace Hearth.Runtime.Containers;
 
 /// <summary>
-/// The three mounts under a running workspace, bottom to top: its ext4 disk, an idmapped
-/// read-only view of the image, and the overlay of the two that becomes the container's root.
+/// The mounts under a running workspace, bottom to top: its ext4 disk, an idmapped read-only
+/// view of each image layer, and the overlay of them all (the disk's upper on top) that becomes
+/// the container's root. Each layer is idmapped on its own because overlayfs cannot itself be
+/// idmapped; the layers are shared by every workspace of every image that stacks them.
 /// Mounting is all-or-nothing; unmounting tolerates any subset being already gone, so it is
 /// also the cleanup after a crash at any point.
 /// </summary>
 internal static class MountStack
 {
-    public static async Task MountAsync(WorkspacePaths paths, string imageRootfs, long uidBase, UserNamespaces userNamespaces,
+    /// <summary>Mounts the stack; <paramref name="layers"/> are the image's layer trees, bottom first.</summary>
+    public static async Task MountAsync(WorkspacePaths paths, IReadOnlyList<string> layers, long uidBase, UserNamespaces userNamespaces,
         CancellationToken cancellationToken = default)
     {
         try
@@ -24,13 +27,19 @@ internal static class MountStack
                 Chown(dir, uidBase);
             }
 
-            Directory.CreateDirectory(paths.Lower);
+            if (layers.Count == 0) throw new RuntimeException("image_empty", "the image has no layers");
             var userns = await userNamespaces.GetAsync(uidBase, cancellationToken);
-            MountSyscalls.MountIdmappedReadOnly(imageRootfs, paths.Lower, userns.Fd);
+            for (var i = 0; i < layers.Count; i++)
+            {
+                Directory.CreateDirectory(paths.LowerOf(i));
+                MountSyscalls.MountIdmappedReadOnly(layers[i], paths.LowerOf(i), userns.Fd);
+            }
 
+            // lowerdir lists the top layer first.
+            var lowers = string.Join(':', Enumerable.Range(0, layers.Count).Reverse().Select(paths.LowerOf));
             Directory.CreateDirectory(paths.Rootfs);
             MountSyscalls.Mount("overlay", paths.Rootfs, "overlay",
-                $"lowerdir={paths.Lower},upperdir={paths.Upper},workdir={paths.Work}");
+                $"lowerdir={lowers},upperdir={paths.Upper},workdir={paths.Work}");
         }
         catch
         {
@@ -41,7 +50,9 @@ internal static class MountStack
 
     public static void Unmount(WorkspacePaths paths)
     {
-        foreach (var target in new[] { paths.Rootfs, paths.Lower, paths.DiskMount })
+        // Layer mounts are lower/N; a workspace started before layers had one mount at lower itself.
+        var layerMounts = Directory.Exists(paths.Lower) ? Directory.GetDirectories(paths.Lower) : [];
+        foreach (var target in new[] { paths.Rootfs }.Concat(layerMounts).Concat([paths.Lower, paths.DiskMount]))
         {
             // A mount point can be stacked if a crashed start mounted twice; peel until empty.
             for (var i = 0; i < 8 && Directory.Exists(target); i++)

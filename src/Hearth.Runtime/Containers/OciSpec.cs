@@ -30,6 +30,10 @@ internal static class OciSpec
 
     public const long CpuPeriodMicros = 100_000;
 
+    /// <summary>The agent's command line: it runs through its own loader and libraries, so it starts in any image.</summary>
+    private static string[] Agent(string command) =>
+        ["/.hearth/lib/ld-linux-x86-64.so.2", "--library-path", "/.hearth/lib", "/.hearth/bin/hearth-agent", command];
+
     // resolvConf: the workspace's /etc/resolv.conf on the host, bind-mounted read-only; null keeps the image's.
     public static string Render(WorkspaceSpec spec, WorkspacePaths paths, DriverOptions options, bool memorySwapSupported, string? resolvConf = null)
     {
@@ -41,16 +45,30 @@ internal static class OciSpec
             ["HOSTNAME"] = spec.Hostname,
             ["HEARTH_WORKSPACE_ID"] = spec.Id,
         };
+        // The image's env under the workspace's own, as docker run -e overrides ENV.
+        foreach (var entry in spec.ImageConfig.Env)
+        {
+            var equals = entry.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0) env[entry[..equals]] = entry[(equals + 1)..];
+        }
         foreach (var (key, value) in spec.Env)
             env[key] = value;
 
-        // The agent runs through its own loader and libraries, so it starts in any image.
-        var args = new JsonArray("/.hearth/lib/ld-linux-x86-64.so.2", "--library-path", "/.hearth/lib",
-            "/.hearth/bin/hearth-agent", "init");
-        if (spec.Cmd.Count > 0)
+        var args = new JsonArray([.. Agent("init").Select(a => (JsonNode)a!)]);
+        var command = spec.Cmd.Count > 0 ? spec.Cmd : spec.ImageConfig.DefaultCommand;
+        if (command.Count > 0)
         {
             args.Add("--");
-            foreach (var part in spec.Cmd) args.Add(part);
+            // The agent stays root (PID 1); the image's user and working directory apply to its
+            // main command, which the agent's run-as sets up before it execs the command.
+            if (spec.ImageConfig.User is { Length: > 0 } || spec.ImageConfig.WorkingDir is { Length: > 0 })
+            {
+                foreach (var part in Agent("run-as")) args.Add(part);
+                if (spec.ImageConfig.User is { Length: > 0 } user) { args.Add("--user"); args.Add(user); }
+                if (spec.ImageConfig.WorkingDir is { Length: > 0 } workdir) { args.Add("--workdir"); args.Add(workdir); }
+                args.Add("--");
+            }
+            foreach (var part in command) args.Add(part);
         }
 
         var memoryBytes = spec.Limits.MemoryMb * 1024L * 1024L;

@@ -12,8 +12,9 @@ internal sealed class WorkspacePaths(DriverOptions options, string id)
     public string DiskMount => Path.Combine(Root, "disk");
     public string Upper => Path.Combine(DiskMount, "upper");
     public string Work => Path.Combine(DiskMount, "work");
-    /// <summary>The idmapped, read-only view of the image rootfs.</summary>
+    /// <summary>Holds one idmapped, read-only view per image layer: <c>lower/0</c> is the bottom one.</summary>
     public string Lower => Path.Combine(Root, "lower");
+    public string LowerOf(int index) => Path.Combine(Lower, index.ToString(System.Globalization.CultureInfo.InvariantCulture));
     /// <summary>The overlay that is the container's root.</summary>
     public string Rootfs => Path.Combine(Root, "rootfs");
     /// <summary>Bind-mounted at /etc/resolv.conf when the workspace has a network.</summary>

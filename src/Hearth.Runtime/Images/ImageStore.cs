@@ -1,128 +1,318 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
+using Hearth.Runtime.Images.Catalog;
+using Hearth.Runtime.Images.Oci;
 using Microsoft.Extensions.Logging;
 
 namespace Hearth.Runtime.Images;
 
+/// <summary>Runs a /bin/sh script in a read-only view of the given layers (bottom first) and returns its stdout.</summary>
+internal delegate Task<string> ImageProbe(IReadOnlyList<string> layerTrees, string script, CancellationToken cancellationToken);
+
+/// <summary>Fetches an image from an OCI registry into <c>workDir</c>.</summary>
+internal delegate Task<OciImage> ImagePull(string reference, string workDir, Action<string> progress, CancellationToken cancellationToken);
+
 /// <summary>
-/// The local image cache: <c>&lt;dir&gt;/&lt;name&gt;/rootfs</c> plus <c>manifest.json</c>.
-/// An image is built at most once at a time - in this process (one shared task per name) and
-/// across processes sharing the folder (a file lock) - into a scratch folder that is renamed into
-/// place only when complete, so a crash mid-build never leaves a half image that looks ready.
+/// The images of this host: the catalogue (built from recipes, layer by layer, through the
+/// <see cref="LayerStore"/>), images imported from archives or pulled from registries, and
+/// operator aliases. An image is a record naming its layers (<see cref="ImageRecord"/>); the
+/// layers are shared by every image that stacks them.
 /// </summary>
-internal sealed partial class ImageStore(string directory, IEnumerable<IImageRecipe> recipes, ILogger<ImageStore> logger)
+internal sealed partial class ImageStore
 {
-    private static readonly JsonSerializerOptions ManifestJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-    private readonly Dictionary<string, IImageRecipe> recipes = recipes.ToDictionary(r => r.Name);
-    private readonly ConcurrentDictionary<string, Lazy<Task<string>>> builds = new();
+    private readonly Dictionary<string, CatalogImage> catalog;
+    private readonly SharedOperations<ImageRecord> operations = new();
     private readonly ConcurrentDictionary<string, string> failures = new();
+    private readonly ImageProbe probe;
+    private readonly ImagePull? pull;
+    private readonly ILogger<ImageStore> logger;
 
-    public string Directory { get; } = directory;
-
-    public IReadOnlyCollection<IImageRecipe> Recipes => recipes.Values;
-
-    public bool IsKnown(string name) => recipes.ContainsKey(name);
-
-    public string RootfsOf(string name) => Path.Combine(Directory, name, "rootfs");
-
-    public ImageState GetState(string name)
+    public ImageStore(string directory, IEnumerable<CatalogImage> catalog, IReadOnlyDictionary<string, string> aliases,
+        ImageProbe probe, ImagePull? pull, ILogger<ImageStore> logger, string? aptMirror = null)
     {
-        var recipe = recipes[name];
-        var manifest = ReadManifest(name);
-        if (manifest is not null) return new ImageState(recipe, ImageStatus.Ready, manifest, null);
-        if (builds.TryGetValue(name, out var build) && build.IsValueCreated && !build.Value.IsCompleted)
-            return new ImageState(recipe, ImageStatus.Building, null, null);
-        return failures.TryGetValue(name, out var error)
-            ? new ImageState(recipe, ImageStatus.Failed, null, error)
-            : new ImageState(recipe, ImageStatus.Missing, null, null);
+        Directory = directory;
+        this.catalog = catalog.ToDictionary(i => i.Name);
+        foreach (var (alias, target) in aliases)
+        {
+            if (this.catalog.ContainsKey(alias))
+                throw new ArgumentException($"image alias '{alias}' hides the catalogue image of that name");
+            if (aliases.ContainsKey(target))
+                throw new ArgumentException($"image alias '{alias}' points at another alias '{target}'");
+        }
+        Aliases = aliases;
+        Layers = new LayerStore(directory);
+        AptMirror = aptMirror;
+        this.probe = probe;
+        this.pull = pull;
+        this.logger = logger;
     }
 
-    /// <summary>Returns the rootfs of <paramref name="name"/>, building it first if needed.</summary>
-    public Task<string> EnsureAsync(string name, CancellationToken cancellationToken = default)
-    {
-        if (ReadManifest(name) is not null) return Task.FromResult(RootfsOf(name));
-        var build = builds.GetOrAdd(name, n => new Lazy<Task<string>>(() => BuildAsync(n)));
-        var task = build.Value;
-        // A failed build may be retried by the next caller.
-        task.ContinueWith(t => builds.TryRemove(new KeyValuePair<string, Lazy<Task<string>>>(name, build)),
-            CancellationToken.None, TaskContinuationOptions.NotOnRanToCompletion, TaskScheduler.Default);
-        return task.WaitAsync(cancellationToken);
-    }
+    public string Directory { get; }
+    public LayerStore Layers { get; }
+    public string? AptMirror { get; }
+    public IReadOnlyDictionary<string, string> Aliases { get; }
+    public IReadOnlyCollection<CatalogImage> Catalog => catalog.Values;
 
-    private async Task<string> BuildAsync(string name)
-    {
-        var recipe = recipes[name];
-        System.IO.Directory.CreateDirectory(Directory);
-        await using var fileLock = await AcquireLockAsync(Path.Combine(Directory, $".{name}.lock"));
-        if (ReadManifest(name) is not null) return RootfsOf(name); // another process built it meanwhile
+    private string RefsDir => Path.Combine(Directory, "refs");
 
-        var scratch = Path.Combine(Directory, $".build-{name}-{Guid.NewGuid():N}");
-        var clock = Stopwatch.StartNew();
-        try
-        {
-            LogBuildStarted(name);
-            var rootfs = Path.Combine(scratch, "rootfs");
-            System.IO.Directory.CreateDirectory(rootfs);
-            var software = await recipe.BuildAsync(rootfs, step => LogBuildStep(name, step, clock.Elapsed.TotalSeconds), CancellationToken.None);
-            var manifest = new ImageManifest
-            {
-                Name = name,
-                BuiltAt = DateTimeOffset.UtcNow,
-                SizeBytes = SizeOf(rootfs),
-                Software = software,
-                BuildSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
-            };
-            await File.WriteAllTextAsync(Path.Combine(scratch, "manifest.json"), JsonSerializer.Serialize(manifest, ManifestJson));
-            var final = Path.Combine(Directory, name);
-            if (System.IO.Directory.Exists(final)) System.IO.Directory.Delete(final, recursive: true); // a half image without manifest
-            System.IO.Directory.Move(scratch, final);
-            failures.TryRemove(name, out _);
-            LogBuilt(name, manifest.SizeBytes / 1024.0 / 1024.0, clock.Elapsed.TotalSeconds);
-            return RootfsOf(name);
-        }
-        catch (Exception e)
-        {
-            failures[name] = e.Message;
-            LogBuildFailed(e, name);
-            throw new RuntimeException("image_build_failed", $"building image {name} failed: {e.Message}", e);
-        }
-        finally
-        {
-            if (System.IO.Directory.Exists(scratch)) System.IO.Directory.Delete(scratch, recursive: true);
-        }
-    }
+    /// <summary>The name an alias stands for, or the name itself.</summary>
+    public string Resolve(string name) => Aliases.TryGetValue(name, out var target) ? target : name;
 
-    private ImageManifest? ReadManifest(string name)
+    public bool IsCatalog(string name) => catalog.ContainsKey(Resolve(name));
+
+    /// <summary>A catalogue image, an alias, or an image imported or pulled before.</summary>
+    public bool IsKnown(string name) => IsCatalog(name) || Find(name) is not null;
+
+    /// <summary>The ready image of that name (alias resolved), or null.</summary>
+    public ImageRecord? Find(string name)
     {
-        var path = Path.Combine(Directory, name, "manifest.json");
+        var path = RefPath(Resolve(name));
         if (!File.Exists(path)) return null;
-        try { return JsonSerializer.Deserialize<ImageManifest>(File.ReadAllText(path), ManifestJson); }
+        try { return JsonSerializer.Deserialize<ImageRecord>(File.ReadAllText(path), LayerStore.Json); }
         catch (JsonException) { return null; }
     }
 
-    private static async Task<FileStream> AcquireLockAsync(string path)
+    /// <summary>Every ready image: built catalogue images, imports and pulls.</summary>
+    public IReadOnlyList<ImageRecord> List() =>
+        System.IO.Directory.Exists(RefsDir)
+            ? System.IO.Directory.EnumerateFiles(RefsDir, "*.json").Select(f => Find(NameIn(f))).OfType<ImageRecord>().OrderBy(r => r.Name, StringComparer.Ordinal).ToList()
+            : [];
+
+    public (ImageStatus Status, ImageRecord? Record, string? Error) GetState(string name)
     {
-        while (true)
+        name = Resolve(name);
+        if (operations.IsRunning(name)) return (ImageStatus.Building, Find(name), null);
+        if (Find(name) is { } record) return (ImageStatus.Ready, record, null);
+        return failures.TryGetValue(name, out var error) ? (ImageStatus.Failed, null, error) : (ImageStatus.Missing, null, null);
+    }
+
+    /// <summary>The layer folders of an image, bottom first; fails if one has gone.</summary>
+    public IReadOnlyList<string> TreesOf(IReadOnlyList<string> layerIds)
+    {
+        foreach (var id in layerIds)
+            if (!Layers.Exists(id)) throw new RuntimeException("image_layer_missing", $"layer {id} is missing from {Directory}/layers");
+        return layerIds.Select(Layers.TreeOf).ToList();
+    }
+
+    /// <summary>
+    /// The image, ready to run: found, built (catalogue), or pulled (a registry reference).
+    /// Concurrent callers share one build; <paramref name="progress"/> hears its steps.
+    /// </summary>
+    public Task<ImageRecord> EnsureAsync(string name, Action<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        name = Resolve(name);
+        if (Find(name) is { } record && record.Layers.All(Layers.Exists)) return Task.FromResult(record);
+        if (catalog.TryGetValue(name, out var image))
+            return Track(name, report => BuildAsync(image, rebuild: false, report), progress).WaitAsync(cancellationToken);
+        if (pull is null || !NamesRegistry(name))
+            throw new RuntimeException("invalid_image", $"unknown image '{name}'");
+        return Track(name, report => PullCoreAsync(name, report), progress).WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Builds a catalogue image again from its recipes, every layer anew; running workspaces keep their old layers.</summary>
+    public Task<ImageRecord> RebuildAsync(string name, Action<string>? progress = null)
+    {
+        name = Resolve(name);
+        if (!catalog.TryGetValue(name, out var image))
+            throw new RuntimeException("invalid_image", $"'{name}' is not a catalogue image; import or pull it again instead");
+        return Track(name, report => BuildAsync(image, rebuild: true, report), progress);
+    }
+
+    /// <summary>Pulls <paramref name="reference"/> again (a tag may have moved), sharing layers already here.</summary>
+    public Task<ImageRecord> PullAsync(string reference, Action<string>? progress = null)
+    {
+        if (pull is null || !NamesRegistry(reference))
+            throw new RuntimeException("invalid_image", $"'{reference}' is not a registry reference host[:port]/name:tag");
+        return Track(reference, report => PullCoreAsync(reference, report), progress);
+    }
+
+    /// <summary>Stores an image read from an archive or a registry under <paramref name="name"/>.</summary>
+    public Task<ImageRecord> ImportAsync(string name, OciImage image, string source, Action<string>? progress = null)
+    {
+        if (IsCatalog(name) || Aliases.ContainsKey(name))
+            throw new RuntimeException("invalid_image", $"'{name}' is a catalogue image or alias; import under another name");
+        return Track(name, report => StoreAsync(name, image, source, report), progress);
+    }
+
+    /// <summary>Forgets an image; its layers stay while a workspace or another image uses them (see <see cref="Prune"/>).</summary>
+    public bool Remove(string name)
+    {
+        var path = RefPath(Resolve(name));
+        if (!File.Exists(path)) return false;
+        File.Delete(path);
+        failures.TryRemove(name, out _);
+        return true;
+    }
+
+    /// <summary>Deletes every layer that no image and no workspace (<paramref name="pinned"/>) uses.</summary>
+    public (int Layers, long Bytes) Prune(IReadOnlySet<string> pinned)
+    {
+        var used = List().SelectMany(r => r.Layers).Concat(pinned).ToHashSet(StringComparer.Ordinal);
+        int count = 0;
+        long bytes = 0;
+        foreach (var layer in Layers.List().Where(l => !used.Contains(l.Id)))
         {
-            try { return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None); }
-            catch (IOException) { await Task.Delay(200); }
+            bytes += Layers.Remove(layer.Id);
+            count++;
+            LogPruned(layer.Id, layer.Title);
+        }
+        return (count, bytes);
+    }
+
+    private Task<ImageRecord> Track(string name, Func<Action<string>, Task<ImageRecord>> work, Action<string>? progress) =>
+        operations.RunAsync(name, async report =>
+        {
+            var clock = Stopwatch.StartNew();
+            void Step(string line)
+            {
+                LogStep(name, clock.Elapsed.TotalSeconds, line);
+                report(line);
+            }
+            try
+            {
+                var record = await work(Step);
+                failures.TryRemove(name, out _);
+                LogReady(name, LayerStore.Mib(record.SizeBytes), record.Layers.Count, clock.Elapsed.TotalSeconds);
+                return record;
+            }
+            catch (Exception e)
+            {
+                failures[name] = e.Message;
+                LogFailed(e, name);
+                throw;
+            }
+        }, progress);
+
+    private async Task<ImageRecord> BuildAsync(CatalogImage image, bool rebuild, Action<string> report)
+    {
+        var clock = Stopwatch.StartNew();
+        report(rebuild ? $"rebuilding {image.Name}: {image.Layers.Count} layers" : $"building {image.Name}: {image.Layers.Count} layers");
+        var ids = new List<string>();
+        foreach (var recipe in image.Layers)
+        {
+            var key = $"step:{string.Join(',', ids)}:{recipe.Fingerprint}";
+            var lowers = ids.Select(Layers.TreeOf).ToList();
+            if (!rebuild && Layers.Lookup(key) is { } cached)
+            {
+                report($"{recipe.Title}: cached layer {cached[..12]}");
+                ids.Add(cached);
+                continue;
+            }
+            ids.Add(await Layers.EnsureAsync(key, recipe.Title, tree =>
+            {
+                report($"{recipe.Title}: building");
+                return recipe.BuildAsync(new LayerBuildContext { Tree = tree, LowerTrees = lowers, Progress = line => report($"{recipe.Title}: {line}"), AptMirror = AptMirror }, CancellationToken.None);
+            }, report, rebuild: rebuild));
+        }
+        var software = (await probe(ids.Select(Layers.TreeOf).ToList(), image.VersionProbe, CancellationToken.None))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        report($"software: {string.Join(", ", software)}");
+        return await SaveAsync(new ImageRecord
+        {
+            Name = image.Name,
+            Source = ImageSources.Catalog,
+            Layers = ids,
+            Config = image.Config,
+            Software = software,
+            SizeBytes = SizeOf(ids),
+            BuiltAt = DateTimeOffset.UtcNow,
+            BuildSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
+        });
+    }
+
+    private async Task<ImageRecord> PullCoreAsync(string reference, Action<string> report)
+    {
+        var workDir = Path.Combine(Directory, $".pull-{Guid.NewGuid():N}");
+        try
+        {
+            System.IO.Directory.CreateDirectory(workDir);
+            report($"pulling {reference}");
+            var image = await pull!(reference, workDir, report, CancellationToken.None);
+            return await StoreAsync(reference, image, ImageSources.Registry, report);
+        }
+        finally
+        {
+            if (System.IO.Directory.Exists(workDir)) System.IO.Directory.Delete(workDir, recursive: true);
         }
     }
 
-    private static long SizeOf(string dir) =>
-        new DirectoryInfo(dir).EnumerateFiles("*", new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0 })
-            .Where(f => f.LinkTarget is null).Sum(f => f.Length);
+    private async Task<ImageRecord> StoreAsync(string name, OciImage image, string source, Action<string> report)
+    {
+        var clock = Stopwatch.StartNew();
+        var ids = new List<string>();
+        foreach (var (layer, index) in image.Layers.Select((l, i) => (l, i)))
+        {
+            var id = layer.DiffId.StartsWith("sha256:", StringComparison.Ordinal) ? layer.DiffId[7..] : layer.DiffId;
+            if (!LayerStore.IsId(id)) throw new RuntimeException("invalid_archive", $"layer {index + 1} has an unusable diff_id '{layer.DiffId}'");
+            var title = $"layer {index + 1}/{image.Layers.Count} {id[..12]}";
+            if (Layers.Exists(id))
+            {
+                report($"{title}: already here");
+                ids.Add(id);
+                continue;
+            }
+            ids.Add(await Layers.EnsureAsync($"oci:{id}", title, tree => Task.Run(() =>
+            {
+                using var stream = layer.OpenUncompressed();
+                LayerExtractor.Extract(stream, tree, CancellationToken.None);
+            }), report, fixedId: id));
+        }
+        return await SaveAsync(new ImageRecord
+        {
+            Name = name,
+            Source = source,
+            Layers = ids,
+            Config = image.Config,
+            SizeBytes = SizeOf(ids),
+            BuiltAt = DateTimeOffset.UtcNow,
+            BuildSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
+            Digest = image.ManifestDigest,
+        });
+    }
 
-    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "image {Name}: build started")]
-    private partial void LogBuildStarted(string name);
+    private async Task<ImageRecord> SaveAsync(ImageRecord record)
+    {
+        System.IO.Directory.CreateDirectory(RefsDir);
+        await LayerStore.WriteAtomicAsync(RefPath(record.Name), JsonSerializer.Serialize(record, LayerStore.Json));
+        return record;
+    }
+
+    /// <summary>True for <c>host[:port]/path...</c>: the part before the first '/' names a host (Docker's rule).</summary>
+    public static bool NamesRegistry(string name)
+    {
+        var slash = name.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0) return false;
+        var host = name[..slash];
+        return host.Contains('.', StringComparison.Ordinal) || host.Contains(':', StringComparison.Ordinal) || host == "localhost";
+    }
+
+    /// <summary>True while a build, import or pull runs (a prune then waits: its layers are not in any record yet).</summary>
+    public bool IsBusy => operations.AnyRunning;
+
+    private long SizeOf(IEnumerable<string> ids) => ids.Sum(id => Layers.Find(id)?.SizeBytes ?? 0);
+
+    private string RefPath(string name) =>
+        Path.Combine(RefsDir, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(name))) + ".json");
+
+    /// <summary>The image name stored inside a record file (file names are hashes, since names hold '/' and ':').</summary>
+    private static string NameIn(string path)
+    {
+        try { return JsonDocument.Parse(File.ReadAllText(path)).RootElement.GetProperty("name").GetString() ?? ""; }
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or IOException) { return ""; }
+    }
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "image {Name} [{Seconds:0.0}s]: {Step}")]
-    private partial void LogBuildStep(string name, string step, double seconds);
+    private partial void LogStep(string name, double seconds, string step);
 
-    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "image {Name}: built, {SizeMb:0.0} MiB in {Seconds:0.0} s")]
-    private partial void LogBuilt(string name, double sizeMb, double seconds);
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "image {Name}: ready, {Size} in {Layers} layers, {Seconds:0.0} s")]
+    private partial void LogReady(string name, string size, int layers, double seconds);
 
-    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "image {Name}: build failed")]
-    private partial void LogBuildFailed(Exception exception, string name);
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "image {Name}: failed")]
+    private partial void LogFailed(Exception exception, string name);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "pruned layer {Id} ({Title})")]
+    private partial void LogPruned(string id, string title);
 }

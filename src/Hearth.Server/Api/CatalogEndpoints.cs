@@ -1,6 +1,4 @@
-using Hearth.Protocol.Images;
 using Hearth.Protocol.Workspaces;
-using Hearth.Runtime.Images;
 using Hearth.Server.Options;
 using Hearth.Server.Persistence;
 using Hearth.Server.Validation;
@@ -8,44 +6,12 @@ using Hearth.Server.Workspaces;
 
 namespace Hearth.Server.Api;
 
-/// <summary><c>/workspace/images</c>, <c>/workspace/quota</c> and <c>/health</c>.</summary>
+/// <summary><c>/workspace/quota</c> and <c>/health</c> (the images are Images/ImageEndpoints).</summary>
 internal static class CatalogEndpoints
 {
-    private static readonly ImageCategory[] Categories =
-    [
-        new() { Id = "os", Label = "Operating systems" },
-        new() { Id = "runtime", Label = "Language runtimes" },
-        new() { Id = "database", Label = "Databases" },
-    ];
-
     public static void MapCatalogEndpoints(this IEndpointRouteBuilder app)
     {
         app.MapGet("/health", () => Reply.Json(new HealthResponse { Status = "ok", Version = typeof(CatalogEndpoints).Assembly.GetName().Version?.ToString() ?? "0" }));
-
-        app.MapGet("/workspace/images", (HttpContext context, ImageStore images) =>
-        {
-            string? search = context.Request.Query["search"], category = context.Request.Query["category"];
-            var list = images.Recipes
-                .Select(r => images.GetState(r.Name))
-                .Where(s => string.IsNullOrEmpty(category) || category == "all" || s.Recipe.Category == category)
-                .Where(s => string.IsNullOrEmpty(search) || $"{s.Recipe.Name} {s.Recipe.Label} {s.Recipe.Description}".Contains(search, StringComparison.OrdinalIgnoreCase))
-                .Select(s => new ImageInfo
-                {
-                    Id = s.Recipe.Name,
-                    Label = s.Recipe.Label,
-                    Category = s.Recipe.Category,
-                    Image = s.Recipe.Name,
-                    Description = s.Recipe.Description,
-                    MinimumMemoryMb = s.Recipe.MinimumMemoryMb,
-                    Software = s.Manifest?.Software ?? [],
-                    Status = s.Status.ToString().ToLowerInvariant(),
-                    SizeBytes = s.Manifest?.SizeBytes,
-                    BuiltAt = s.Manifest?.BuiltAt,
-                    Error = s.Error,
-                })
-                .ToList();
-            return Reply.Json(new ImagesResponse { Images = list, Categories = Categories });
-        });
 
         app.MapGet("/workspace/quota", (WorkspaceRepository repository, HostCapacity capacity, HearthOptions options) =>
         {

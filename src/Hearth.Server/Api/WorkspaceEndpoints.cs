@@ -1,5 +1,5 @@
+using Hearth.Server.Images;
 using Hearth.Protocol.Workspaces;
-using Hearth.Runtime.Images;
 using Hearth.Server.Auth;
 using Hearth.Server.Options;
 using Hearth.Server.Validation;
@@ -14,10 +14,10 @@ internal static class WorkspaceEndpoints
     {
         var group = app.MapGroup("/workspace");
 
-        group.MapPost("", async (HttpContext context, WorkspaceService service, HearthOptions options, ImageStore images) =>
+        group.MapPost("", async (HttpContext context, WorkspaceService service, HearthOptions options, ImageNames images) =>
         {
             var body = await JsonBody.ReadObjectAsync(context.Request, required: true);
-            var input = CreateRequestParser.Parse(body, options, images.Recipes.Select(r => r.Name).ToList());
+            var input = CreateRequestParser.Parse(body, options, images);
             var (workspace, created) = await service.CreateAsync(input, ApiKeyMiddleware.KeyOf(context).ClientId);
             return Reply.Json(Envelope(service, workspace, created ? "workspace created" : "existing workspace (idempotency_key)"), created ? 201 : 200);
         });

@@ -16,7 +16,7 @@ internal sealed partial class ImagePrebuilder(HearthOptions options, ImageStore 
                 LogUnknown(name);
                 continue;
             }
-            try { await images.EnsureAsync(name, stoppingToken); }
+            try { await images.EnsureAsync(name, cancellationToken: stoppingToken); }
             catch (OperationCanceledException) { return; }
             catch (Exception e) { LogFailed(e, name); }
         }

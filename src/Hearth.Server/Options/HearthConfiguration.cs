@@ -10,6 +10,7 @@ internal static class HearthConfiguration
         "images_dir", "disk_pool_dir", "agent_path", "apt_mirror", "prebuild_images", "stop_grace_seconds",
         "pids_limit", "uid_base", "crun_path", "max_workspaces", "log_level",
         "network_pool", "network_namespace", "network_uplink", "dns_upstreams",
+        "image_aliases", "registry_credentials", "insecure_registries",
     ];
 
     public static (HearthOptions Options, IConfiguration Raw) Load(string[] args, IDictionary<string, string?>? environment = null)
@@ -77,6 +78,12 @@ internal static class HearthConfiguration
             DnsUpstreams = raw["dns_upstreams"] is { } upstreams
                 ? upstreams.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseUpstream).ToList()
                 : defaults.DnsUpstreams,
+            ImageAliases = Pairs(raw["image_aliases"], "image_aliases", "python-3.12=python-3.13"),
+            RegistryCredentials = Pairs(raw["registry_credentials"], "registry_credentials", "127.0.0.1:5000=user:password")
+                .ToDictionary(p => p.Key, p => p.Value.Split(':', 2) is [var user, var password] && user.Length > 0
+                    ? (user, password)
+                    : throw new OptionsException($"registry_credentials for {p.Key} must be user:password")),
+            InsecureRegistries = (raw["insecure_registries"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(),
         };
         // Every workspace's range must fit in 32-bit uids.
         if (options.UidBase + options.MaxWorkspaces * Hearth.Runtime.WorkspaceSpec.UidRangeSize > uint.MaxValue)
@@ -84,6 +91,20 @@ internal static class HearthConfiguration
         foreach (var (key, value) in new[] { ("api_listen", options.ApiListen), ("runtime_listen", options.RuntimeListen) })
             _ = ListenAddress.Parse(key, value);
         return (options, raw);
+    }
+
+    /// <summary>"a=b,c=d" as a map; every entry must have both sides.</summary>
+    private static Dictionary<string, string> Pairs(string? text, string key, string example)
+    {
+        var pairs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var entry in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = entry.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0 || equals == entry.Length - 1)
+                throw new OptionsException($"{key} takes name=value pairs separated by commas, such as {example}, not '{entry}'");
+            pairs[entry[..equals].Trim()] = entry[(equals + 1)..].Trim();
+        }
+        return pairs;
     }
 
     private static string? Get(Dictionary<string, string?> values, string key) => values.GetValueOrDefault(key);

@@ -23,6 +23,12 @@ internal sealed record HearthOptions
     public string? AptMirror { get; init; }
     /// <summary>Images built in the background at start, so the first create does not wait.</summary>
     public IReadOnlyList<string> PrebuildImages { get; init; } = ["busybox", "debian-12"];
+    /// <summary>Operator aliases, alias name to image name (e.g. python-3.12 -> python-3.13); listed as such in the catalogue.</summary>
+    public IReadOnlyDictionary<string, string> ImageAliases { get; init; } = new Dictionary<string, string>();
+    /// <summary>Credentials per registry host[:port], for registry pulls.</summary>
+    public IReadOnlyDictionary<string, (string User, string Password)> RegistryCredentials { get; init; } = new Dictionary<string, (string, string)>();
+    /// <summary>Registries spoken to over plain http (loopback ones always are).</summary>
+    public IReadOnlySet<string> InsecureRegistries { get; init; } = new HashSet<string>();
     /// <summary>The OCI runtime binary (crun 1.8 or later).</summary>
     public string CrunPath { get; init; } = "crun";
     public TimeSpan StopGrace { get; init; } = TimeSpan.FromSeconds(10);

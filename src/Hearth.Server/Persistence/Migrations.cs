@@ -73,6 +73,10 @@ internal static class Migrations
         """
         CREATE UNIQUE INDEX workspaces_internal_ip ON workspaces(internal_ip) WHERE internal_ip IS NOT NULL;
         """,
+        // 5: layered images (issue 5); a workspace keeps the layers it was made from.
+        """
+        ALTER TABLE workspaces ADD COLUMN image_pin_json TEXT;
+        """,
     ];
 
     public static int Latest => Steps.Length;

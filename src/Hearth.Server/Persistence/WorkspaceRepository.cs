@@ -1,3 +1,4 @@
+using Hearth.Runtime.Images;
 using System.Globalization;
 using System.Text.Json;
 using Hearth.Protocol.Json;
@@ -14,7 +15,7 @@ internal sealed class WorkspaceRepository(Database database)
         "provisioning_phase, provisioning_message, error_code, error_message, cpus, memory_mb, disk_size_mb, " +
         "pending_disk_size_mb, config_json, metadata_json, ttl, ttl_seconds, ttl_action, remove_on_exit, restart_policy, " +
         "uid_slot, owner_key, idempotency_key, internal_ip, created_at, updated_at, completed_at, started_at, " +
-        "runtime_api_enabled, runtime_raw_token, runtime_token_generation";
+        "runtime_api_enabled, runtime_raw_token, runtime_token_generation, image_pin_json";
 
     private static readonly string[] ColumnNames = Columns.Split(", ");
 
@@ -185,6 +186,7 @@ internal sealed class WorkspaceRepository(Database database)
             RuntimeApiEnabled = I("runtime_api_enabled") == 1,
             RuntimeRawToken = S("runtime_raw_token"),
             RuntimeTokenGeneration = I("runtime_token_generation") ?? 0,
+            ImagePin = S("image_pin_json") is { } pin ? JsonSerializer.Deserialize<ImagePin>(pin, LayerStore.Json) : null,
         };
     }
 
@@ -228,6 +230,7 @@ internal sealed class WorkspaceRepository(Database database)
             ["runtime_api_enabled"] = w.RuntimeApiEnabled ? 1 : 0,
             ["runtime_raw_token"] = w.RuntimeRawToken,
             ["runtime_token_generation"] = w.RuntimeTokenGeneration,
+            ["image_pin_json"] = w.ImagePin is { } pin ? JsonSerializer.Serialize(pin, LayerStore.Json) : null,
         };
         foreach (var (name, value) in values)
             command.Parameters.AddWithValue("$" + name, value ?? DBNull.Value);

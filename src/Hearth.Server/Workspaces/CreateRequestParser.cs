@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Hearth.Protocol.Errors;
 using Hearth.Protocol.Workspaces;
 using Hearth.Server.Api;
+using Hearth.Server.Images;
 using Hearth.Server.Options;
 using Hearth.Server.Validation;
 
@@ -23,7 +24,7 @@ internal static partial class CreateRequestParser
 
     public static readonly string[] RestartPolicies = ["no", "never", "always", "on-failure", "unless-stopped"];
 
-    public static CreateWorkspaceInput Parse(JsonElement body, HearthOptions options, IReadOnlyCollection<string> images)
+    public static CreateWorkspaceInput Parse(JsonElement body, HearthOptions options, IImageNames images)
     {
         var reader = new FieldReader();
         var config = reader.Object(body, "config", "config") ?? default;
@@ -66,13 +67,14 @@ internal static partial class CreateRequestParser
         var mode = reader.OneOf(body, "mode", "mode", WorkspaceMode.Permanent, WorkspaceMode.Temporary)
             ?? (ttl is not null ? WorkspaceMode.Temporary : WorkspaceMode.Permanent);
 
-        if (image is not null && !images.Contains(image))
+        if (image is not null && !images.CanUse(image))
         {
+            var available = images.Available();
             throw new ApiException(400, ErrorCodes.InvalidImage,
-                $"unknown image '{image}'; available: {string.Join(", ", images)}")
+                $"unknown image '{image}'; available: {string.Join(", ", available)}; or a registry reference host[:port]/name:tag")
             {
                 Errors = [new FieldError { Field = "image", Message = "unknown image" }, .. reader.Errors],
-                Available = images.ToList(),
+                Available = available,
             };
         }
         if (reader.Errors.Count > 0) throw ApiException.Invalid(reader.Errors);

@@ -44,6 +44,12 @@ internal sealed record WorkspaceRecord
     public string? RuntimeRawToken { get; init; }
     /// <summary>Gateway tokens of another generation are void: rotating bumps it.</summary>
     public int RuntimeTokenGeneration { get; init; }
+    /// <summary>
+    /// The layers and settings of the image as it was when the workspace was made: its disk was
+    /// written against them, so a rebuilt image does not change under it. Null for workspaces made
+    /// before layered images; their next start pins the image as it is then.
+    /// </summary>
+    public Hearth.Runtime.Images.ImagePin? ImagePin { get; init; }
 
     /// <summary>The disk size the next start must give (a growth asked for while running).</summary>
     public int EffectiveDiskSizeMb => PendingDiskSizeMb ?? DiskSizeMb;

@@ -3,6 +3,7 @@ using Hearth.Protocol.Errors;
 using Hearth.Runtime;
 using Hearth.Runtime.Images;
 using Hearth.Server.Api;
+using Hearth.Server.Images;
 using Hearth.Server.Options;
 using Hearth.Server.Persistence;
 using Microsoft.Data.Sqlite;
@@ -45,8 +46,8 @@ internal sealed partial class WorkspaceService(
             throw ApiException.Conflict($"slug '{wanted}' is taken");
 
         var config = input.Config with { PrivateLinkIds = ResolveLinks(input.Config.PrivateLinkIds, "config.private_link_ids", self: null) };
-        // The image is ready before anything is recorded: a failed build leaves nothing behind.
-        var rootfs = await images.EnsureAsync(input.Image);
+        // The image is ready before anything is recorded: a failed build or pull leaves nothing behind.
+        var image = await EnsureImageAsync(input.Image);
 
         var id = WorkspaceIds.New();
         // Held from before the row exists until the workspace runs (or is gone), so whoever sees
@@ -65,6 +66,7 @@ internal sealed partial class WorkspaceService(
                 Slug = slug,
                 Namespace = input.Namespace,
                 Image = input.Image,
+                ImagePin = ImagePin.Of(image),
                 Mode = input.Mode,
                 Status = Status.Creating,
                 ProvisioningState = ProvisioningValues.StateProvisioning,
@@ -106,7 +108,7 @@ internal sealed partial class WorkspaceService(
         {
             // The firewall knows the workspace before its network exists: never a moment unguarded.
             await network.AddAsync(record);
-            initPids[id] = await driver.CreateAsync(SpecOf(record, rootfs), CancellationToken.None);
+            initPids[id] = await driver.CreateAsync(SpecOf(record), CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -416,8 +418,12 @@ internal sealed partial class WorkspaceService(
                     ?? throw new InvalidOperationException($"the address pool {network.Options.Pool} is full");
                 await network.AddAsync(record);
             }
-            var rootfs = await images.EnsureAsync(record.Image);
-            initPids[record.Id] = await driver.StartAsync(SpecOf(record, rootfs), CancellationToken.None);
+            if (record.ImagePin is null)
+            {
+                // Made before layered images: pinned to the image as it is now.
+                record = repository.Update(record with { ImagePin = ImagePin.Of(await EnsureImageAsync(record.Image)) });
+            }
+            initPids[record.Id] = await driver.StartAsync(SpecOf(record), CancellationToken.None);
         }
         catch (Exception e)
         {
@@ -503,11 +509,22 @@ internal sealed partial class WorkspaceService(
 
     private string UniqueSlug(string slug, string id) => repository.SlugExists(slug) ? $"{slug}-{id[3..]}" : slug;
 
-    private WorkspaceSpec SpecOf(WorkspaceRecord record, string rootfs) => new()
+    /// <summary>
+    /// The image, built or pulled if needed. Its own failures are the caller's bad input (an
+    /// unknown name, a registry that says 404, a corrupt layer) or the registry's trouble.
+    /// </summary>
+    private async Task<ImageRecord> EnsureImageAsync(string name)
+    {
+        try { return await images.EnsureAsync(name); }
+        catch (RuntimeException e) { throw ImageErrors.ToApi(e); }
+    }
+
+    private WorkspaceSpec SpecOf(WorkspaceRecord record) => new()
     {
         Id = record.Id,
         Hostname = record.Slug.Length <= 63 ? record.Slug : record.Slug[..63].TrimEnd('-'),
-        ImageRootfs = rootfs,
+        ImageLayers = images.TreesOf(record.ImagePin!.Layers),
+        ImageConfig = record.ImagePin.Config,
         UidBase = options.UidBase + record.UidSlot * WorkspaceSpec.UidRangeSize,
         Limits = LimitsOf(record),
         DiskSizeMb = record.EffectiveDiskSizeMb,

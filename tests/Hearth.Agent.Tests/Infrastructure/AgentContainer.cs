@@ -48,8 +48,11 @@ public sealed partial class AgentContainer : IAsyncDisposable
     /// <summary>Starts a container whose PID 1 is <c>hearth-agent init [-- command]</c> and waits for its socket.</summary>
     public static Task<AgentContainer> StartAsync(params string[] command) => StartAsync(command, waitForSocket: true);
 
-    /// <summary>As <see cref="StartAsync(string[])"/>; without <paramref name="waitForSocket"/> it returns once crun has started PID 1.</summary>
-    public static async Task<AgentContainer> StartAsync(string[] command, bool waitForSocket)
+    /// <summary>
+    /// As <see cref="StartAsync(string[])"/>; without <paramref name="waitForSocket"/> it returns once crun has started PID 1.
+    /// <paramref name="prepareRootfs"/>, if given, adds to the busybox rootfs (its path) what an image would bring (/etc/passwd).
+    /// </summary>
+    public static async Task<AgentContainer> StartAsync(string[] command, bool waitForSocket, Action<string>? prepareRootfs = null)
     {
         Check();
         await PrepareHostAsync();
@@ -60,6 +63,7 @@ public sealed partial class AgentContainer : IAsyncDisposable
         try
         {
             var bundle = await WriteBundleAsync(dir, command);
+            prepareRootfs?.Invoke(Path.Combine(dir, "rootfs"));
             var pidFile = Path.Combine(dir, "pid");
             // crun's stdio becomes the container's; a file (not a pipe) lets crun run attached
             // without the test having to drain it.
@@ -199,6 +203,14 @@ public sealed partial class AgentContainer : IAsyncDisposable
 
         config["process"]!["terminal"] = false;
         config["process"]!["args"] = args;
+        // hearthd's set (Docker's default, Runtime/Containers/OciSpec.cs) rather than crun spec's
+        // three: `run-as` needs CAP_SETUID and CAP_SETGID to become the image's user.
+        config["process"]!["capabilities"] = new JsonObject
+        {
+            ["bounding"] = Capabilities(),
+            ["effective"] = Capabilities(),
+            ["permitted"] = Capabilities(),
+        };
         config["root"] = new JsonObject { ["path"] = rootfs, ["readonly"] = false };
         var mounts = config["mounts"]!.AsArray();
         mounts.Add(new JsonObject
@@ -220,6 +232,11 @@ public sealed partial class AgentContainer : IAsyncDisposable
         await File.WriteAllTextAsync(Path.Combine(bundle, "config.json"), config.ToJsonString());
         return bundle;
     }
+
+    private static JsonArray Capabilities() => new(
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_FSETID", "CAP_FOWNER", "CAP_MKNOD", "CAP_NET_RAW",
+        "CAP_SETGID", "CAP_SETUID", "CAP_SETFCAP", "CAP_SETPCAP", "CAP_NET_BIND_SERVICE",
+        "CAP_SYS_CHROOT", "CAP_KILL", "CAP_AUDIT_WRITE");
 
     private async Task WaitForSocketAsync()
     {

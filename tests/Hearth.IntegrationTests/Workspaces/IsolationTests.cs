@@ -60,6 +60,7 @@ public sealed class IsolationTests(HearthdFixture fixture) : IClassFixture<Heart
         var slug = response.Workspace.GetProperty("slug").GetString()!;
         Assert.Equal("my-box", slug);
 
-        Assert.Equal(slug, (await Hearthd.ExecAsync(id, "hostname").Within()).Stdout.Trim());
+        var hostname = await Hearthd.ExecAsync(id, "hostname").Within();
+        Assert.True(slug == hostname.Stdout.Trim(), hostname.ToString());
     }
 }

@@ -27,7 +27,7 @@ public sealed class StopStartTests(HearthdFixture fixture) : IClassFixture<Heart
         ApiAssert.Status(started, HttpStatusCode.OK);
         Assert.Equal("running", ApiAssert.WorkspaceStatus(started));
         var read = await Hearthd.ExecAsync(id, "cat", "/root/keep.txt").Within();
-        Assert.Equal("kept-across-stop", read.Stdout.Trim());
+        Assert.True("kept-across-stop" == read.Stdout.Trim(), read.ToString());
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Hearth.Protocol.Errors;
 using Hearth.Server.Api;
+using Hearth.Server.Images;
 using Hearth.Server.Options;
 using Hearth.Server.Workspaces;
 
@@ -18,7 +19,15 @@ public sealed class CreateRequestParserTests
 
     private static readonly string[] Images = ["busybox", "debian-12"];
 
-    private static CreateWorkspaceInput Parse(string json) => CreateRequestParser.Parse(JsonDocument.Parse(json).RootElement, Options, Images);
+    private static CreateWorkspaceInput Parse(string json) => CreateRequestParser.Parse(JsonDocument.Parse(json).RootElement, Options, new FixedImages());
+
+    /// <summary>Two catalogue names; a registry reference is always usable (pulled at create).</summary>
+    private sealed class FixedImages : IImageNames
+    {
+        public bool CanUse(string name) => Images.Contains(name) || Hearth.Runtime.Images.ImageStore.NamesRegistry(name);
+
+        public IReadOnlyList<string> Available() => Images;
+    }
 
     private static ApiException Reject(string json) => Assert.Throws<ApiException>(() => Parse(json));
 

@@ -10,7 +10,7 @@ namespace Hearth.Runtime.Images.Catalog;
 /// </summary>
 internal sealed class DebootstrapLayer(string suite, IReadOnlyList<string> include, IProcessRunner? processes = null) : ILayerRecipe
 {
-    private const int Revision = 1; // bump when BuildAsync changes what it writes
+    private const int Revision = 2; // bump when BuildAsync changes what it writes
     private readonly IProcessRunner processes = processes ?? new ProcessRunner();
 
     public string Suite => suite;
@@ -41,8 +41,8 @@ internal sealed class DebootstrapLayer(string suite, IReadOnlyList<string> inclu
 
     /// <summary>
     /// Drops what is stale the day after or belongs to the build host: apt lists and caches, logs,
-    /// and the host's resolv.conf and hostname that debootstrap copies in (each workspace gets its
-    /// own). Layers above stay free of whiteouts for them because they are gone here already.
+    /// the host's resolv.conf and hostname that debootstrap copies in (each workspace gets its
+    /// own), and the device nodes it makes in /dev. Layers above stay free of whiteouts for them because they are gone here already.
     /// </summary>
     internal static void Clean(string rootfs)
     {
@@ -58,6 +58,13 @@ internal sealed class DebootstrapLayer(string suite, IReadOnlyList<string> inclu
         }
         foreach (var file in new[] { "etc/resolv.conf", "etc/hostname" })
             File.Delete(Path.Combine(rootfs, file));
+        // debootstrap's device nodes: every workspace and every build chroot mounts a /dev of its
+        // own, and a layer holds no device but whiteouts (char 0/0).
+        foreach (var entry in Directory.EnumerateFileSystemEntries(Path.Combine(rootfs, "dev")))
+        {
+            if (Directory.Exists(entry) && new DirectoryInfo(entry).LinkTarget is null) Directory.Delete(entry, recursive: true);
+            else File.Delete(entry);
+        }
     }
 
     /// <summary>debootstrap's stage lines ("I: Unpacking the base system..."), not one per package.</summary>

@@ -19,7 +19,7 @@ public sealed class OciSpecTests
     {
         Id = "ws_abcdefghij",
         Hostname = "my-box",
-        ImageRootfs = "/var/lib/hearth/images/busybox/rootfs",
+        ImageLayers = ["/var/lib/hearth/images/layers/aa/tree"],
         UidBase = 100_131_072,
         Limits = new ResourceLimits(Cpus: 3, MemoryMb: 768, PidsLimit: 321),
         DiskSizeMb = 1024,

@@ -1,0 +1,64 @@
+using System.Collections.Concurrent;
+
+namespace Hearth.Runtime.Images;
+
+/// <summary>
+/// At most one build, import or pull per image name at a time. Whoever asks while one runs
+/// joins it: they get its result and, from then on, its progress lines (and the ones before).
+/// </summary>
+internal sealed class SharedOperations<T>
+{
+    private readonly ConcurrentDictionary<string, Operation> running = new();
+
+    public bool IsRunning(string name) => running.ContainsKey(name);
+
+    public bool AnyRunning => !running.IsEmpty;
+
+    public Task<T> RunAsync(string name, Func<Action<string>, Task<T>> work, Action<string>? listener)
+    {
+        var fresh = new Operation();
+        var operation = running.GetOrAdd(name, fresh);
+        operation.Listen(listener);
+        if (!ReferenceEquals(operation, fresh)) return operation.Completion.Task;
+        _ = Task.Run(async () =>
+        {
+            try { operation.Completion.SetResult(await work(operation.Report)); }
+            catch (Exception e) { operation.Completion.SetException(e); }
+            finally { running.TryRemove(new KeyValuePair<string, Operation>(name, operation)); }
+        });
+        return operation.Completion.Task;
+    }
+
+    private sealed class Operation
+    {
+        private readonly List<string> history = [];
+        private readonly List<Action<string>> listeners = [];
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Listen(Action<string>? listener)
+        {
+            if (listener is null) return;
+            // Under the lock, so no new line overtakes the replay of the earlier ones.
+            lock (history)
+            {
+                foreach (var line in history) listener(line);
+                listeners.Add(listener);
+            }
+        }
+
+        public void Report(string line)
+        {
+            Action<string>[] targets;
+            lock (history)
+            {
+                history.Add(line);
+                targets = [.. listeners];
+            }
+            foreach (var target in targets)
+            {
+                try { target(line); }
+                catch (Exception) { } // a listener that went away (a closed response) must not fail the build
+            }
+        }
+    }
+}
