@@ -224,7 +224,7 @@ internal sealed partial class ImageStore
         var ids = new List<string>();
         foreach (var recipe in image.Layers)
         {
-            var key = $"step:{string.Join(',', ids)}:{recipe.Fingerprint}";
+            var key = StepKey(ids, recipe);
             var lowers = ids.Select(Layers.TreeOf).ToList();
             if (!rebuild && Layers.Lookup(key) is { } cached)
             {
@@ -337,6 +337,9 @@ internal sealed partial class ImageStore
         await LayerStore.WriteAtomicAsync(RefPath(record.Name), JsonSerializer.Serialize(record, LayerStore.Json));
         return record;
     }
+
+    /// <summary>The build key of a recipe's layer on top of <paramref name="parentIds"/> (bottom first).</summary>
+    public static string StepKey(IReadOnlyList<string> parentIds, ILayerRecipe recipe) => $"step:{string.Join(',', parentIds)}:{recipe.Fingerprint}";
 
     /// <summary>True for <c>host[:port]/path...</c>: the part before the first '/' names a host (Docker's rule).</summary>
     public static bool NamesRegistry(string name)
