@@ -71,7 +71,7 @@ services.AddSingleton(sp =>
     var store = new ImageStore(options.ImagesDir, ImageCatalog.Images(options.AptMirror), options.ImageAliases,
         ImageCatalog.ProbeAsync, registry.PullAsync,
         sp.GetRequiredService<ILogger<ImageStore>>(), options.AptMirror);
-    store.Layers.SweepLeftovers();
+    store.SweepLeftovers();
     return store;
 });
 services.AddSingleton<ImageNames>();

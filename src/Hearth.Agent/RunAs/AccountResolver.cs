@@ -71,7 +71,9 @@ internal static class AccountResolver
         }
         else
         {
-            gid = entry?.Gid ?? uid;
+            // A uid without a passwd entry runs with gid 0, as runc and Docker do: images made
+            // for arbitrary uids (OpenShift style) give group 0 write access to their data.
+            gid = entry?.Gid ?? 0;
             list.Add(gid);
             if (entry is not null)
             {

@@ -42,8 +42,6 @@ internal static class OciSpec
             ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
             ["HOME"] = "/root",
             ["TERM"] = "xterm",
-            ["HOSTNAME"] = spec.Hostname,
-            ["HEARTH_WORKSPACE_ID"] = spec.Id,
         };
         // The image's env under the workspace's own, as docker run -e overrides ENV.
         foreach (var entry in spec.ImageConfig.Env)
@@ -53,6 +51,13 @@ internal static class OciSpec
         }
         foreach (var (key, value) in spec.Env)
             env[key] = value;
+        // This environment is the agent's (PID 1) before it is its children's: what would make the
+        // loader run foreign code inside the agent stays out (an image's jemalloc LD_PRELOAD would
+        // load a library built for the image's libc into it), and Hearth's own names are Hearth's.
+        foreach (var loaderHook in new[] { "LD_PRELOAD", "LD_AUDIT" })
+            env.Remove(loaderHook);
+        env["HOSTNAME"] = spec.Hostname;
+        env["HEARTH_WORKSPACE_ID"] = spec.Id;
 
         var args = new JsonArray([.. Agent("init").Select(a => (JsonNode)a!)]);
         var command = spec.Cmd.Count > 0 ? spec.Cmd : spec.ImageConfig.DefaultCommand;

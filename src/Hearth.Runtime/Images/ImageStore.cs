@@ -152,14 +152,15 @@ internal sealed partial class ImageStore
     {
         if (IsCatalog(name) || Aliases.ContainsKey(name))
             throw new RuntimeException("invalid_image", $"'{name}' is a catalogue image or alias; import under another name");
-        return Track(name, report => StoreAsync(name, image, source, report), progress);
+        return Track(name, report => StoreAsync(name, image, source, report), progress, join: false);
     }
 
     /// <summary>
     /// A workspace made before layered images ran on <c>&lt;images&gt;/&lt;name&gt;/rootfs</c>. Its
-    /// disk was written against that tree, so the tree becomes a layer of its own (moved, not
-    /// copied) and the workspace keeps running on exactly what it had. Null when there is no such
-    /// tree (the workspace then gets today's image).
+    /// disk was written against that tree, so the tree becomes a layer of its own and the workspace
+    /// keeps running on exactly what it had. The layer is a hard-linked copy (<c>cp -al</c>: no data
+    /// copied) and the old tree goes only once the layer is complete, so a failure or a crash on the
+    /// way loses nothing. Null when there is no such tree (the workspace then gets today's image).
     /// </summary>
     public async Task<ImagePin?> AdoptLegacyAsync(string name)
     {
@@ -168,12 +169,15 @@ internal sealed partial class ImageStore
         var legacy = Path.Combine(Directory, name);
         var rootfs = Path.Combine(legacy, "rootfs");
         if (!File.Exists(Path.Combine(legacy, "manifest.json")) || !System.IO.Directory.Exists(rootfs)) return null;
-        var id = await Layers.EnsureAsync(key, $"{name} (from before layers)", tree =>
+        var id = await Layers.EnsureAsync(key, $"{name} (from before layers)", async tree =>
         {
-            if (!System.IO.Directory.Exists(rootfs)) throw new RuntimeException("image_layer_missing", $"{rootfs} went away while being adopted");
-            System.IO.Directory.Delete(tree);
-            System.IO.Directory.Move(rootfs, tree); // same file system: a rename
-            return Task.CompletedTask;
+            using var copy = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("cp", ["-a", "--link", rootfs + "/.", tree])
+            {
+                RedirectStandardError = true,
+            })!;
+            var error = await copy.StandardError.ReadToEndAsync();
+            await copy.WaitForExitAsync();
+            if (copy.ExitCode != 0) throw new RuntimeException("image_adopt_failed", $"cp -al {rootfs}: {error.Trim()}");
         }, line => LogStep(name, 0, line));
         System.IO.Directory.Delete(legacy, recursive: true);
         return new ImagePin([id], new ImageConfig());
@@ -209,7 +213,7 @@ internal sealed partial class ImageStore
         return (count, bytes);
     }
 
-    private Task<ImageRecord> Track(string name, Func<Action<string>, Task<ImageRecord>> work, Action<string>? progress) =>
+    private Task<ImageRecord> Track(string name, Func<Action<string>, Task<ImageRecord>> work, Action<string>? progress, bool join = true) =>
         operations.RunAsync(name, async report =>
         {
             var clock = Stopwatch.StartNew();
@@ -232,7 +236,7 @@ internal sealed partial class ImageStore
                 LogFailed(e, name);
                 throw;
             }
-        }, progress);
+        }, progress, join);
 
     private async Task<ImageRecord> BuildAsync(CatalogImage image, bool rebuild, Action<string> report)
     {
@@ -292,16 +296,9 @@ internal sealed partial class ImageStore
     {
         var clock = Stopwatch.StartNew();
         var ids = new List<string>();
-        var added = new List<string>();
-        try
-        {
-            await StoreLayersAsync(image, ids, added, report);
-        }
-        catch
-        {
-            ForgetUnused(added);
-            throw;
-        }
+        // A failure part way keeps the layers already complete: they are cache, shared by content,
+        // possibly used by another image already; prune takes them back when nothing uses them.
+        await StoreLayersAsync(image, ids, report);
         return await SaveAsync(new ImageRecord
         {
             Name = name,
@@ -315,7 +312,7 @@ internal sealed partial class ImageStore
         });
     }
 
-    private async Task StoreLayersAsync(OciImage image, List<string> ids, List<string> added, Action<string> report)
+    private async Task StoreLayersAsync(OciImage image, List<string> ids, Action<string> report)
     {
         foreach (var (layer, index) in image.Layers.Select((l, i) => (l, i)))
         {
@@ -333,21 +330,9 @@ internal sealed partial class ImageStore
                 using var stream = layer.OpenUncompressed();
                 LayerExtractor.Extract(stream, tree, CancellationToken.None);
             }), report, fixedId: id));
-            added.Add(id);
         }
     }
 
-    /// <summary>
-    /// After a failed import or pull: the layers it added go again unless a record uses them. Only
-    /// when no other operation runs, since another one may be about to use them.
-    /// </summary>
-    private void ForgetUnused(IEnumerable<string> added)
-    {
-        if (gate.Operations > 1) return;
-        var used = List().SelectMany(r => r.Layers).ToHashSet(StringComparer.Ordinal);
-        foreach (var id in added.Where(id => !used.Contains(id)))
-            Layers.Remove(id);
-    }
 
     private async Task<ImageRecord> SaveAsync(ImageRecord record)
     {
@@ -358,6 +343,25 @@ internal sealed partial class ImageStore
 
     /// <summary>The build key of a recipe's layer on top of <paramref name="parentIds"/> (bottom first).</summary>
     public static string StepKey(IReadOnlyList<string> parentIds, ILayerRecipe recipe) => $"step:{string.Join(',', parentIds)}:{recipe.Fingerprint}";
+
+    /// <summary>
+    /// What crashed operations left: scratch layers (see <see cref="LayerStore.SweepLeftovers"/>)
+    /// and import or pull work folders, those once they are old enough that no live operation of
+    /// another process sharing the folder can own them.
+    /// </summary>
+    public void SweepLeftovers()
+    {
+        Layers.SweepLeftovers();
+        if (!System.IO.Directory.Exists(Directory)) return;
+        foreach (var dir in System.IO.Directory.EnumerateDirectories(Directory, ".*"))
+        {
+            var name = Path.GetFileName(dir);
+            if (!name.StartsWith(".import-", StringComparison.Ordinal) && !name.StartsWith(".pull-", StringComparison.Ordinal)) continue;
+            if (System.IO.Directory.GetLastWriteTimeUtc(dir) > DateTime.UtcNow.AddHours(-6)) continue;
+            try { System.IO.Directory.Delete(dir, recursive: true); }
+            catch (IOException) { } // another process finished with it meanwhile
+        }
+    }
 
     /// <summary>True for <c>host[:port]/path...</c>: the part before the first '/' names a host (Docker's rule).</summary>
     public static bool NamesRegistry(string name)

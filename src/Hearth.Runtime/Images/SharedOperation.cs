@@ -12,12 +12,22 @@ internal sealed class SharedOperations<T>
 
     public bool IsRunning(string name) => running.ContainsKey(name);
 
-    public Task<T> RunAsync(string name, Func<Action<string>, Task<T>> work, Action<string>? listener)
+    /// <summary>
+    /// Runs <paramref name="work"/> unless an operation of that name runs; then joins it, or with
+    /// <paramref name="join"/> false (work that must not be replaced by another's: an import of
+    /// other bytes) fails with <c>image_busy</c>.
+    /// </summary>
+    public Task<T> RunAsync(string name, Func<Action<string>, Task<T>> work, Action<string>? listener, bool join = true)
     {
         var fresh = new Operation();
         var operation = running.GetOrAdd(name, fresh);
+        if (!ReferenceEquals(operation, fresh))
+        {
+            if (!join) return Task.FromException<T>(new RuntimeException("image_busy", $"image {name} is being built, imported or pulled; try again when that is done"));
+            operation.Listen(listener);
+            return operation.Completion.Task;
+        }
         operation.Listen(listener);
-        if (!ReferenceEquals(operation, fresh)) return operation.Completion.Task;
         _ = Task.Run(async () =>
         {
             // Out of the table before the outcome is known: whoever sees the outcome and asks

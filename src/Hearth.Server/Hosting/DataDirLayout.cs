@@ -22,6 +22,10 @@ internal static class DataDirLayout
         var workspaces = Path.Combine(options.DataDir, "workspaces");
         Directory.CreateDirectory(workspaces);
         File.SetUnixFileMode(workspaces, Traverse);
+        // Layers keep their files' owners and setuid bits as the container sees them, which on the
+        // host means root's: nobody but root may reach them (workspaces see them through mounts).
+        Directory.CreateDirectory(options.ImagesDir);
+        File.SetUnixFileMode(options.ImagesDir, Private);
     }
 
     /// <summary>SQLite creates its files 0644; the key hashes in them are for root only.</summary>

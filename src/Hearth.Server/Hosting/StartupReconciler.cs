@@ -23,6 +23,8 @@ internal sealed partial class StartupReconciler(
         await AgentBundle.PrepareAsync(options.AgentPath, Path.Combine(options.DataDir, "agent", "current"), processes, cancellationToken);
         // The firewall is whole before any workspace starts again.
         await network.StartAsync(cancellationToken);
+        // Before anything can prune: a workspace made before layered images names no layers yet.
+        await workspaces.PinLegacyWorkspacesAsync();
 
         var records = repository.All();
         foreach (var record in records)

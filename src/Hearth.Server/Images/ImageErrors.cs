@@ -18,6 +18,7 @@ internal static class ImageErrors
         ApiException api => (api.Status, api.Code),
         RuntimeException r when ClientErrors.Contains(r.Code) => (400, r.Code),
         RuntimeException r when RegistryErrors.Contains(r.Code) => (502, r.Code),
+        RuntimeException { Code: "image_busy" } => (409, "image_busy"),
         _ => (500, "image_build_failed"),
     };
 

@@ -511,6 +511,27 @@ internal sealed partial class WorkspaceService(
     private string UniqueSlug(string slug, string id) => repository.SlugExists(slug) ? $"{slug}-{id[3..]}" : slug;
 
     /// <summary>
+    /// Workspaces made before layered images ran on <c>images/&lt;name&gt;/rootfs</c>: that tree
+    /// becomes a layer and they are pinned to it at hearthd's start, before anything can prune
+    /// (a running one keeps its mounts; the tree is linked, not copied). Those whose tree is gone
+    /// get today's image at their next start.
+    /// </summary>
+    public async Task PinLegacyWorkspacesAsync()
+    {
+        foreach (var record in repository.All().Where(r => r.ImagePin is null))
+        {
+            using var _ = await locks.AcquireAsync(record.Id);
+            if (repository.Find(record.Id) is not { ImagePin: null } current) continue;
+            try
+            {
+                if (await images.AdoptLegacyAsync(current.Image) is { } pin)
+                    repository.Update(current with { ImagePin = pin });
+            }
+            catch (Exception e) { LogAdoptFailed(e, current.Id, current.Image); }
+        }
+    }
+
+    /// <summary>
     /// The image, built or pulled if needed. Its own failures are the caller's bad input (an
     /// unknown name, a registry that says 404, a corrupt layer) or the registry's trouble.
     /// </summary>
@@ -519,6 +540,9 @@ internal sealed partial class WorkspaceService(
         try { return await images.EnsureAsync(name); }
         catch (RuntimeException e) { throw ImageErrors.ToApi(e); }
     }
+
+    [LoggerMessage(EventId = 5010, Level = LogLevel.Error, Message = "workspace {Id}: adopting the pre-layer tree of image {Image} failed; it keeps it until its next start")]
+    private partial void LogAdoptFailed(Exception exception, string id, string image);
 
     private WorkspaceSpec SpecOf(WorkspaceRecord record) => new()
     {

@@ -65,13 +65,13 @@ public sealed class RunAsTests(RunAsFixture fixture) : IClassFixture<RunAsFixtur
     }
 
     [Fact]
-    public async Task UidNotInPasswd_Works_WithTheSameGid()
+    public async Task UidNotInPasswd_Works_WithGroupZero_AsRuncDoes()
     {
         var seen = await ObserveAsync("--user", "4242");
         Assert.Equal("4242 4242 4242 4242", seen["Uid"]);
         Assert.Equal("4242", seen["id-u"]);
-        Assert.Equal("4242 4242 4242 4242", seen["Gid"]);
-        Assert.Equal("4242", seen["Groups"]);
+        Assert.Equal("0 0 0 0", seen["Gid"]);
+        Assert.Equal("0", seen["Groups"]);
         Assert.Equal("/", seen["HOME"]);
     }
 

@@ -20,6 +20,12 @@ public sealed class ImageMaintenanceTests(ColdImagesFixture fixture) : IClassFix
     public void Dispose() => Directory.Delete(scratch, recursive: true);
 
     [Fact]
+    public void Only_root_reaches_the_images_dir_whose_layers_hold_setuid_files_as_the_container_sees_them()
+    {
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(fixture.ImagesDir));
+    }
+
+    [Fact]
     public async Task Rm_of_an_image_in_use_keeps_its_workspace_and_prune_frees_its_layers_only_after_the_delete()
     {
         var image = ShellImage.BaseOnly();

@@ -97,7 +97,7 @@ internal static class ChrootRunner
         {
             var lowerdir = string.Join(':', lowerTrees.Reverse()); // overlayfs lists the top lower first
             var result = await (processes ?? Runner).RunAsync(new ProcessRequest("unshare",
-                ["--mount", "--propagation", "private", "--pid", "--fork", "--", "/bin/sh", "-c",
+                ["--mount", "--propagation", "private", "--pid", "--fork", "--kill-child", "--", "/bin/sh", "-c",
                  Outer.Replace("__PATH__", Path, StringComparison.Ordinal), "hearth-chroot", lowerdir, upper, work, merged, script])
             {
                 Timeout = timeout,

@@ -28,7 +28,10 @@ internal sealed class DebootstrapLayer(string suite, IReadOnlyList<string> inclu
         List<string> args = ["--variant=minbase", "--merged-usr"];
         if (include.Count > 0) args.Add("--include=" + string.Join(',', include));
         args.AddRange([suite, context.Tree, mirror]);
-        await processes.RunCheckedAsync(new ProcessRequest("debootstrap", args)
+        // In a private mount namespace: the proc and sys debootstrap mounts inside the target vanish
+        // with it even when a timeout kills it before its own cleanup; --kill-child takes the tree
+        // down with unshare if hearthd dies.
+        await processes.RunCheckedAsync(new ProcessRequest("unshare", ["--mount", "--propagation", "private", "--fork", "--kill-child", "--", "debootstrap", .. args])
         {
             Timeout = TimeSpan.FromMinutes(20),
             OnLine = line => { if (IsMilestone(line)) context.Progress(line[3..]); },

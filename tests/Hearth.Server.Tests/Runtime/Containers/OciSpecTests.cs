@@ -154,6 +154,39 @@ public sealed class OciSpecTests
     }
 
     [Fact]
+    public void The_image_env_lies_under_the_workspace_env_and_never_reaches_the_loader_or_hearths_names()
+    {
+        var spec = Spec with
+        {
+            ImageConfig = new Hearth.Runtime.Images.ImageConfig
+            {
+                Env = ["A=from-image", "B=2", "LD_PRELOAD=/usr/lib/libjemalloc.so.2", "LD_AUDIT=x", "HEARTH_WORKSPACE_ID=spoofed", "HOSTNAME=spoofed"],
+            },
+        };
+
+        var env = Render(spec)["process"]!["env"]!.AsArray().Select(e => e!.GetValue<string>()).ToList();
+
+        Assert.Contains("A=1", env);
+        Assert.Contains("B=2", env);
+        Assert.DoesNotContain(env, e => e.StartsWith("LD_", StringComparison.Ordinal));
+        Assert.Contains("HEARTH_WORKSPACE_ID=ws_abcdefghij", env);
+        Assert.Contains("HOSTNAME=my-box", env);
+    }
+
+    [Fact]
+    public void The_image_command_runs_as_its_user_in_its_workdir_through_run_as_unless_the_workspace_names_one()
+    {
+        var image = new Hearth.Runtime.Images.ImageConfig { Entrypoint = ["/entry"], Cmd = ["serve"], User = "postgres", WorkingDir = "/srv" };
+        string[] Args(WorkspaceSpec spec) => Render(spec)["process"]!["args"]!.AsArray().Select(a => a!.GetValue<string>()).ToArray();
+
+        var own = Args(Spec with { ImageConfig = image, Cmd = [] });
+        Assert.Equal(["run-as", "--user", "postgres", "--workdir", "/srv", "--", "/entry", "serve"], own[^8..]);
+        var given = Args(Spec with { ImageConfig = image });
+        Assert.Equal(["--", "/bin/sleep", "100"], given[^3..]);
+        Assert.Contains("run-as", given);
+    }
+
+    [Fact]
     public void Capabilities_are_dockers_default_set_without_sys_admin_and_a_seccomp_filter_is_set()
     {
         var config = Render();

@@ -139,6 +139,26 @@ public sealed class ImageStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task A_second_import_under_a_name_being_imported_is_refused_not_joined()
+    {
+        var store = Store([]);
+        var emptyTar = new byte[1024]; // two zero blocks: a tar with no entries
+        var diffId = "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(emptyTar));
+        var slowLayer = new Hearth.Runtime.Images.Oci.OciLayerBlob(diffId, () =>
+        {
+            Thread.Sleep(300);
+            return new MemoryStream(emptyTar);
+        });
+        var image = new Hearth.Runtime.Images.Oci.OciImage { Config = new ImageConfig(), Layers = [slowLayer], ManifestDigest = diffId };
+
+        var first = store.ImportAsync("mine:1", image, ImageSources.Import);
+        var second = await Assert.ThrowsAsync<RuntimeException>(() => store.ImportAsync("mine:1", image, ImageSources.Import));
+
+        Assert.Equal("image_busy", second.Code);
+        Assert.Equal([diffId[7..]], (await first).Layers);
+    }
+
+    [Fact]
     public async Task An_unknown_name_is_invalid_image_and_an_alias_may_not_hide_a_catalogue_image()
     {
         var store = Store([Image("busybox", new FileRecipe("f", "x"))]);
