@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Hearth's benchmark (bench/README.md), Hearth on a real hearthd against crun measured in the
-# same run. Scenarios, by name (none named: all of them, in this order):
+# same run. Scenarios, by name (none named: all of them but images, in this order):
 #   create  create -> running, delete and the other lifecycle ops against bare crun of the same
 #           rootfs, plus a breakdown of where a create's time goes;
 #   exec    `true` through the runtime gateway (POST /exec, sync and streamed) against crun exec
