@@ -27,11 +27,13 @@ internal static class ImagesReport
             "its wall time is only for the layers marked *built*. Each layer's size, files and build seconds are its `layers/<id>/layer.json` " +
             "(build seconds: the recipe and the tree digest, not the image's version probe); an image's *cold from empty* cost is the sum of its layers' build seconds, " +
             "what it would take alone from an empty cache. " +
-            $"**Create -> running**: hearthd warmed up with {images.WarmupCreates} busybox creates until its JIT was idle (its JIT thread used {F(images.JitMsWarmup)} ms CPU), " +
-            $"then {options.ImageWarmup} untimed creates of each image, then {options.ImageCreates} rounds in which every image is created once " +
+            $"**Create -> running**: hearthd warmed up with {images.WarmupCreates} busybox creates " +
+            (images.WarmupCreates >= options.WarmupMax ? "(**the --warmup-max limit, maybe with hearthd still compiling**; " : "(until its JIT was idle; ") +
+            $"its JIT thread used {F(images.JitMsWarmup)} ms CPU), " +
+            $"then {options.ImageWarmup} untimed create(s) of each image, then {options.ImageCreates} rounds in which every image is created once " +
             "(`POST /workspace {\"image\": name}`, 201 with `status: running`, the API round trip timed in the bench) and deleted (untimed); taking turns puts " +
             "every image under the same load. A create answers when the container runs, not when an image's default command (a postgres or redis server) listens: " +
-            $"for postgres images, {options.PostgresReadyRuns} more creates each are timed until a TCP connect to the workspace's address, port 5432, is accepted " +
+            $"for postgres images, {options.PostgresReadyRuns} more create(s) of each are timed until a TCP connect to the workspace's address, port 5432, is accepted " +
             "(a socket made inside the workspace's network namespace, so hearthd's firewall is not in the way) and then until `pg_isready -h 127.0.0.1` " +
             "(through `crun exec`, polled every 10 ms) exits 0; both from the start of the POST, on a fresh workspace disk (the first start runs initdb). " +
             "**Layers**: `docker save` archives made by the bench (layer 1 busybox, every further layer one small file; empty default command) imported through " +
@@ -53,8 +55,10 @@ internal static class ImagesReport
         }
 
         var createRatios = images.Creates.Where(c => c.Image != ImagesScenario.Reference).Select(c => c.Create.P50 / reference.P50).ToList();
-        text.AppendLine($"**Cold build of {builds.Count} images: {Seconds(totalBuild)} s in all. Layers on disk: {Mib(images.LayersDiskBytes)} MiB " +
-            $"({images.LayerCount} layers) for images adding up to {Mib(imageSizes)} MiB ({P(1 - (double)images.LayersDiskBytes / imageSizes)} saved by sharing). " +
+        var distinctBytes = distinct.Sum(l => l.SizeBytes);
+        text.AppendLine($"**Cold build of {builds.Count} images: {Seconds(totalBuild)} s in all. layers/ takes {Mib(images.LayersDiskBytes)} MiB on disk " +
+            $"({images.LayerCount} layers; {Mib(images.LayersApparentBytes)} MiB apparent) for images whose sizes add up to {Mib(imageSizes)} MiB: " +
+            $"sharing saves {Mib(imageSizes - distinctBytes)} MiB ({P(1 - (double)distinctBytes / imageSizes)}). " +
             $"Create -> running p50: busybox {F(reference.P50)} ms" +
             (createRatios.Count > 0 ? $", the other images {R2(createRatios.Min(), 1)} to {R2(createRatios.Max(), 1)} of it" : "") +
             (oneLayer is not null && images.LayerSeries.LastOrDefault() is { } largest ? $"; {largest.Layers} layers / 1 layer: {R2(largest.Create.P50, oneLayer.P50)}" : "") +
@@ -86,9 +90,12 @@ internal static class ImagesReport
         text.AppendLine("|---|---:|");
         text.AppendLine($"| `du -s` of layers/ (blocks; one du, so hard links count once) | {Mib(images.LayersDiskBytes)} |");
         text.AppendLine($"| `du -sb` of layers/ (apparent bytes) | {Mib(images.LayersApparentBytes)} |");
-        text.AppendLine($"| sum of the {distinct.Count} distinct layers' size_bytes | {Mib(distinct.Sum(l => l.SizeBytes))} |");
-        text.AppendLine($"| sum of every image's size (what unshared copies would take) | {Mib(imageSizes)} |");
-        text.AppendLine($"| saved by sharing: image sizes - du | {Mib(imageSizes - images.LayersDiskBytes)} ({P(1 - (double)images.LayersDiskBytes / imageSizes)}) |");
+        text.AppendLine($"| sum of the {distinct.Count} distinct layers' size_bytes (file bytes, hard links once) | {Mib(distinctBytes)} |");
+        text.AppendLine($"| sum of every image's size_bytes (what unshared copies would hold) | {Mib(imageSizes)} |");
+        text.AppendLine($"| saved by sharing: image sizes - distinct layers | {Mib(imageSizes - distinctBytes)} ({P(1 - (double)distinctBytes / imageSizes)}) |");
+        text.AppendLine();
+        text.AppendLine("size_bytes counts file contents; `du -s` counts blocks, so many small files (a Debian tree) take more on disk than their bytes, " +
+            "and an unshared copy would too: the saving is compared in size_bytes, like for like.");
         text.AppendLine();
 
         text.AppendLine($"##### Create -> running from each cached image, {options.ImageCreates} rounds");
