@@ -137,6 +137,30 @@ internal sealed partial class ImageStore
         return Track(name, report => StoreAsync(name, image, source, report), progress);
     }
 
+    /// <summary>
+    /// A workspace made before layered images ran on <c>&lt;images&gt;/&lt;name&gt;/rootfs</c>. Its
+    /// disk was written against that tree, so the tree becomes a layer of its own (moved, not
+    /// copied) and the workspace keeps running on exactly what it had. Null when there is no such
+    /// tree (the workspace then gets today's image).
+    /// </summary>
+    public async Task<ImagePin?> AdoptLegacyAsync(string name)
+    {
+        var key = $"legacy:{name}";
+        if (Layers.Lookup(key) is { } adopted) return new ImagePin([adopted], new ImageConfig());
+        var legacy = Path.Combine(Directory, name);
+        var rootfs = Path.Combine(legacy, "rootfs");
+        if (!File.Exists(Path.Combine(legacy, "manifest.json")) || !System.IO.Directory.Exists(rootfs)) return null;
+        var id = await Layers.EnsureAsync(key, $"{name} (from before layers)", tree =>
+        {
+            if (!System.IO.Directory.Exists(rootfs)) throw new RuntimeException("image_layer_missing", $"{rootfs} went away while being adopted");
+            System.IO.Directory.Delete(tree);
+            System.IO.Directory.Move(rootfs, tree); // same file system: a rename
+            return Task.CompletedTask;
+        }, line => LogStep(name, 0, line));
+        System.IO.Directory.Delete(legacy, recursive: true);
+        return new ImagePin([id], new ImageConfig());
+    }
+
     /// <summary>Forgets an image; its layers stay while a workspace or another image uses them (see <see cref="Prune"/>).</summary>
     public bool Remove(string name)
     {

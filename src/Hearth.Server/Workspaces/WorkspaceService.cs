@@ -420,8 +420,9 @@ internal sealed partial class WorkspaceService(
             }
             if (record.ImagePin is null)
             {
-                // Made before layered images: pinned to the image as it is now.
-                record = repository.Update(record with { ImagePin = ImagePin.Of(await EnsureImageAsync(record.Image)) });
+                // Made before layered images: pinned to the tree it ran on, or to the image as it is now.
+                var pin = await images.AdoptLegacyAsync(record.Image) ?? ImagePin.Of(await EnsureImageAsync(record.Image));
+                record = repository.Update(record with { ImagePin = pin });
             }
             initPids[record.Id] = await driver.StartAsync(SpecOf(record), CancellationToken.None);
         }
