@@ -14,6 +14,7 @@ internal static class HearthCli
         var root = new RootCommand("Hearth: self-hosted workspaces for AI agents, speaking the Oblien Workspace API.");
         global.AddTo(root);
         root.Subcommands.Add(WorkspaceCommand.Create(context, global));
+        root.Subcommands.Add(ImageCommand.Create(context, global));
         root.Subcommands.Add(ExecCommand.Create(context, global));
         root.Subcommands.Add(ShellCommand.Create(context, global));
         root.Subcommands.Add(CopyCommand.Create(context, global));

@@ -68,8 +68,8 @@ services.AddSingleton(sp =>
     var processes = sp.GetRequiredService<IProcessRunner>();
     var registry = new RegistryClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient("registry"),
         new RegistryOptions { Credentials = options.RegistryCredentials, Insecure = options.InsecureRegistries });
-    var store = new ImageStore(options.ImagesDir, TemporaryCatalog.Images(processes, options.AptMirror), options.ImageAliases,
-        (layers, script, token) => TemporaryCatalog.ProbeAsync(processes, layers, script, token), registry.PullAsync,
+    var store = new ImageStore(options.ImagesDir, ImageCatalog.Images(options.AptMirror), options.ImageAliases,
+        ImageCatalog.ProbeAsync, registry.PullAsync,
         sp.GetRequiredService<ILogger<ImageStore>>(), options.AptMirror);
     store.Layers.SweepLeftovers();
     return store;

@@ -13,6 +13,16 @@ internal static class Format
         _ => string.Create(CultureInfo.InvariantCulture, $"{megabytes / 1024.0:0.#}G"),
     };
 
+    /// <summary>Bytes as <c>812B</c>, <c>41.0K</c>, <c>12.3M</c> or <c>1.2G</c> (binary units); <c>-</c> when unknown.</summary>
+    public static string Bytes(long? bytes) => bytes switch
+    {
+        null => "-",
+        < 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes}B"),
+        < 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0:0.0}K"),
+        < 1024L * 1024 * 1024 => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024:0.0}M"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024 / 1024:0.0}G"),
+    };
+
     /// <summary>How long ago, coarsely: <c>42s ago</c>, <c>5m ago</c>, <c>3h ago</c>, <c>12d ago</c>.</summary>
     public static string Age(DateTimeOffset then, DateTimeOffset now)
     {

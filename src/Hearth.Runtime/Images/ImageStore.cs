@@ -25,6 +25,7 @@ internal sealed partial class ImageStore
 {
     private readonly Dictionary<string, CatalogImage> catalog;
     private readonly SharedOperations<ImageRecord> operations = new();
+    private readonly PruneGate gate = new();
     private readonly ConcurrentDictionary<string, string> failures = new();
     private readonly ImageProbe probe;
     private readonly ImagePull? pull;
@@ -171,9 +172,14 @@ internal sealed partial class ImageStore
         return true;
     }
 
-    /// <summary>Deletes every layer that no image and no workspace (<paramref name="pinned"/>) uses.</summary>
-    public (int Layers, long Bytes) Prune(IReadOnlySet<string> pinned)
+    /// <summary>
+    /// Deletes every layer that no image and no workspace (<paramref name="pinned"/>) uses; null
+    /// when a build, import or pull runs (their layers are in no record yet: prune after them).
+    /// </summary>
+    public (int Layers, long Bytes)? Prune(IReadOnlySet<string> pinned)
     {
+        using var turn = gate.TryBeginPrune();
+        if (turn is null) return null;
         var used = List().SelectMany(r => r.Layers).Concat(pinned).ToHashSet(StringComparer.Ordinal);
         int count = 0;
         long bytes = 0;
@@ -195,6 +201,7 @@ internal sealed partial class ImageStore
                 LogStep(name, clock.Elapsed.TotalSeconds, line);
                 report(line);
             }
+            using var entered = await gate.EnterOperationAsync();
             try
             {
                 var record = await work(Step);
@@ -267,6 +274,31 @@ internal sealed partial class ImageStore
     {
         var clock = Stopwatch.StartNew();
         var ids = new List<string>();
+        var added = new List<string>();
+        try
+        {
+            await StoreLayersAsync(image, ids, added, report);
+        }
+        catch
+        {
+            ForgetUnused(added);
+            throw;
+        }
+        return await SaveAsync(new ImageRecord
+        {
+            Name = name,
+            Source = source,
+            Layers = ids,
+            Config = image.Config,
+            SizeBytes = SizeOf(ids),
+            BuiltAt = DateTimeOffset.UtcNow,
+            BuildSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
+            Digest = image.ManifestDigest,
+        });
+    }
+
+    private async Task StoreLayersAsync(OciImage image, List<string> ids, List<string> added, Action<string> report)
+    {
         foreach (var (layer, index) in image.Layers.Select((l, i) => (l, i)))
         {
             var id = layer.DiffId.StartsWith("sha256:", StringComparison.Ordinal) ? layer.DiffId[7..] : layer.DiffId;
@@ -283,18 +315,20 @@ internal sealed partial class ImageStore
                 using var stream = layer.OpenUncompressed();
                 LayerExtractor.Extract(stream, tree, CancellationToken.None);
             }), report, fixedId: id));
+            added.Add(id);
         }
-        return await SaveAsync(new ImageRecord
-        {
-            Name = name,
-            Source = source,
-            Layers = ids,
-            Config = image.Config,
-            SizeBytes = SizeOf(ids),
-            BuiltAt = DateTimeOffset.UtcNow,
-            BuildSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
-            Digest = image.ManifestDigest,
-        });
+    }
+
+    /// <summary>
+    /// After a failed import or pull: the layers it added go again unless a record uses them. Only
+    /// when no other operation runs, since another one may be about to use them.
+    /// </summary>
+    private void ForgetUnused(IEnumerable<string> added)
+    {
+        if (gate.Operations > 1) return;
+        var used = List().SelectMany(r => r.Layers).ToHashSet(StringComparer.Ordinal);
+        foreach (var id in added.Where(id => !used.Contains(id)))
+            Layers.Remove(id);
     }
 
     private async Task<ImageRecord> SaveAsync(ImageRecord record)
@@ -312,9 +346,6 @@ internal sealed partial class ImageStore
         var host = name[..slash];
         return host.Contains('.', StringComparison.Ordinal) || host.Contains(':', StringComparison.Ordinal) || host == "localhost";
     }
-
-    /// <summary>True while a build, import or pull runs (a prune then waits: its layers are not in any record yet).</summary>
-    public bool IsBusy => operations.AnyRunning;
 
     private long SizeOf(IEnumerable<string> ids) => ids.Sum(id => Layers.Find(id)?.SizeBytes ?? 0);
 

@@ -12,8 +12,6 @@ internal sealed class SharedOperations<T>
 
     public bool IsRunning(string name) => running.ContainsKey(name);
 
-    public bool AnyRunning => !running.IsEmpty;
-
     public Task<T> RunAsync(string name, Func<Action<string>, Task<T>> work, Action<string>? listener)
     {
         var fresh = new Operation();

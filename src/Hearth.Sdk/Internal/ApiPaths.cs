@@ -15,6 +15,23 @@ internal static class ApiPaths
     public const string Images = "workspace/images";
     public const string Quota = "workspace/quota";
 
+    /// <summary>
+    /// <c>workspace/images/{name}[/action]</c>. A name may hold '/' (a registry reference): each
+    /// segment is escaped on its own, so the server's catch-all route sees the slashes.
+    /// </summary>
+    public static string Image(string name, string? action = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        var segments = name.Split('/');
+        if (segments.Any(s => s is "" or "." or ".."))
+        {
+            throw new ArgumentException($"'{name}' is not an image name.", nameof(name));
+        }
+
+        var path = Images + "/" + string.Join('/', segments.Select(Uri.EscapeDataString));
+        return action is null ? path : path + "/" + action;
+    }
+
     public static string Workspace(string id, string? action = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(id);

@@ -145,6 +145,34 @@ internal sealed class HearthConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sends a call whose answer is read as it arrives (NDJSON progress): <paramref name="headersTimeout"/>
+    /// bounds the wait for the response headers only, the body is read for as long as the caller wants.
+    /// The caller disposes the response.
+    /// </summary>
+    public async Task<HttpResponseMessage> OpenAsync(
+        HttpMethod method,
+        string relativePath,
+        HttpContent? content,
+        TimeSpan headersTimeout,
+        CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (headersTimeout != System.Threading.Timeout.InfiniteTimeSpan)
+        {
+            timeout.CancelAfter(headersTimeout);
+        }
+
+        try
+        {
+            return await SendCoreAsync(method, relativePath, content, authenticate: true, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsOurTimeout(ex, cancellationToken))
+        {
+            throw TimedOut(method, relativePath, ex);
+        }
+    }
+
     /// <summary>A JSON body serialized up front, so the request carries a Content-Length (no chunking).</summary>
     public static HttpContent Json<T>(T value, JsonTypeInfo<T> type)
     {

@@ -1,6 +1,6 @@
-using Hearth.Server.Images;
 using Hearth.Protocol.Workspaces;
 using Hearth.Server.Auth;
+using Hearth.Server.Images;
 using Hearth.Server.Options;
 using Hearth.Server.Validation;
 using Hearth.Server.Workspaces;

@@ -4,6 +4,7 @@ using System.Threading.Channels;
 using Hearth.Protocol.Errors;
 using Hearth.Protocol.Images;
 using Hearth.Protocol.Json;
+using Hearth.Protocol.Workspaces;
 using Hearth.Runtime.Images;
 using Hearth.Runtime.Images.Oci;
 using Hearth.Server.Api;
@@ -74,9 +75,8 @@ internal static class ImageEndpoints
 
         app.MapPost("/workspace/images/prune", (ImageStore images, WorkspaceRepository repository) =>
         {
-            if (images.IsBusy) throw ApiException.Conflict("an image build, import or pull is running; prune after it");
             var pinned = repository.All().SelectMany(w => w.ImagePin?.Layers ?? []).ToHashSet(StringComparer.Ordinal);
-            var (layers, bytes) = images.Prune(pinned);
+            var (layers, bytes) = images.Prune(pinned) ?? throw ApiException.Conflict("an image build, import or pull is running; prune after it");
             return Reply.Json(new PruneImagesResponse { RemovedLayers = layers, FreedBytes = bytes });
         });
 
@@ -96,7 +96,7 @@ internal static class ImageEndpoints
             if (images.Aliases.ContainsKey(name))
                 throw ApiException.Conflict($"'{name}' is an alias set in hearthd's settings (image_aliases); change it there");
             if (!images.Remove(name)) throw ApiException.NotFound($"image {name}");
-            return Reply.Json(new { success = true, message = $"image {name} removed; its layers stay while workspaces use them (see prune)" });
+            return Reply.Json(new SuccessResponse { Message = $"image {name} removed; its layers stay while workspaces use them (see prune)" });
         });
     }
 

@@ -1,7 +1,7 @@
-using Hearth.Runtime.Images;
 using System.Globalization;
 using System.Text.Json;
 using Hearth.Protocol.Json;
+using Hearth.Runtime.Images;
 using Hearth.Server.Workspaces;
 using Microsoft.Data.Sqlite;
 

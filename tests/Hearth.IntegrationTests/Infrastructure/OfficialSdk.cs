@@ -23,15 +23,16 @@ public static class OfficialSdk
 
     /// <summary>
     /// <c>npm ci</c> (once), then <c>node --import preload.mjs SCRIPT</c>; the test fails with the
-    /// script's output and hearthd's log unless it exits 0 and prints <paramref name="passedLine"/>.
+    /// script's output and hearthd's log unless it exits 0 and prints <paramref name="passedLine"/>;
+    /// <paramref name="env"/> adds <c>K=V</c> variables for the script.
     /// </summary>
-    public static async Task RunAsync(HearthdInstance hearthd, string script, string passedLine, TimeSpan? timeout = null)
+    public static async Task RunAsync(HearthdInstance hearthd, string script, string passedLine, TimeSpan? timeout = null, IReadOnlyList<string>? env = null)
     {
         await EnsureInstalledAsync();
 
         var run = await Command.RunAsync("/usr/bin/env",
             [$"HEARTH_URL={hearthd.ApiUrl}", $"HEARTH_RUNTIME_URL={hearthd.RuntimeUrl}", $"HEARTH_CLIENT_ID={hearthd.ClientId}",
-             $"HEARTH_CLIENT_SECRET={hearthd.ClientSecret}", "node", "--import", Path.Combine(CompatDir, "preload.mjs"),
+             $"HEARTH_CLIENT_SECRET={hearthd.ClientSecret}", .. env ?? [], "node", "--import", Path.Combine(CompatDir, "preload.mjs"),
              Path.Combine(CompatDir, script)], timeout ?? TimeSpan.FromMinutes(3));
 
         Assert.True(run.ExitCode == 0, $"{run}\n--- hearthd log ---\n{hearthd.ReadLog()}");

@@ -72,15 +72,16 @@ internal sealed class TestImage
         return manifestDigest;
     }
 
-    /// <summary>A tar (gzipped if asked) of an OCI layout written by <see cref="WriteOciLayout"/>.</summary>
-    public void WriteOciLayoutTar(string path, string tag, bool gzipLayers, bool gzipArchive)
+    /// <summary>A tar (gzipped if asked) of an OCI layout written by <see cref="WriteOciLayout"/>; returns the manifest digest.</summary>
+    public string WriteOciLayoutTar(string path, string tag, bool gzipLayers, bool gzipArchive)
     {
         var dir = path + ".layout";
-        WriteOciLayout(dir, tag, gzipLayers);
+        var digest = WriteOciLayout(dir, tag, gzipLayers);
         using var tar = new MemoryStream();
         TarFile.CreateFromDirectory(dir, tar, includeBaseDirectory: false);
         File.WriteAllBytes(path, gzipArchive ? LayerTar.Gzip(tar.ToArray()) : tar.ToArray());
         Directory.Delete(dir, recursive: true);
+        return digest;
     }
 
     /// <summary>A legacy <c>docker save</c> tar: <c>ID/layer.tar</c>, <c>CONFIGHEX.json</c>, <c>manifest.json</c>.</summary>

@@ -1,27 +1,30 @@
+using System.Security.Cryptography;
 using Hearth.Runtime.Processes;
 
-namespace Hearth.Runtime.Images;
+namespace Hearth.Runtime.Images.Catalog;
 
-/// <summary>A few-MB image from Debian's statically linked busybox (package busybox-static).</summary>
-internal sealed class BusyboxRecipe(IProcessRunner processes, string busyboxPath = "/bin/busybox") : IImageRecipe
+/// <summary>A base layer of Debian's statically linked busybox (package busybox-static) and its applet links.</summary>
+internal sealed class BusyboxLayer(string busyboxPath = "/bin/busybox", IProcessRunner? processes = null) : ILayerRecipe
 {
-    public string Name => "busybox";
-    public string Label => "BusyBox";
-    public string Category => "os";
-    public string Description => "A minimal shell and core utilities in one static binary; starts in milliseconds.";
-    public int MinimumMemoryMb => 128;
+    private const int Revision = 1; // bump when BuildAsync changes what it writes
+    private readonly IProcessRunner processes = processes ?? new ProcessRunner();
 
-    public async Task<IReadOnlyList<string>> BuildAsync(string rootfs, Action<string> progress, CancellationToken cancellationToken)
+    public string Title => "busybox (static)";
+
+    /// <summary>The binary's own hash: a host upgrade of busybox-static is a new layer.</summary>
+    public string Fingerprint => Fingerprints.Of("busybox", Revision.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        File.Exists(busyboxPath) ? Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(busyboxPath))) : "missing");
+
+    public async Task BuildAsync(LayerBuildContext context, CancellationToken cancellationToken)
     {
         if (!File.Exists(busyboxPath))
             throw new RuntimeException("image_source_missing", $"{busyboxPath} is missing; install Debian's busybox-static");
-        var version = await processes.RunCheckedAsync(new ProcessRequest(busyboxPath, ["--help"]), cancellationToken);
         // Debian's dynamic `busybox` would not run in an image without glibc.
         var ldd = await processes.RunAsync(new ProcessRequest("ldd", [busyboxPath]), cancellationToken);
         if (ldd.Succeeded && !ldd.StandardOutput.Contains("not a dynamic executable", StringComparison.Ordinal))
             throw new RuntimeException("image_source_missing", $"{busyboxPath} is not static; install busybox-static");
 
-        progress("copying busybox");
+        var rootfs = context.Tree;
         var bin = Path.Combine(rootfs, "bin");
         Directory.CreateDirectory(bin);
         File.Copy(busyboxPath, Path.Combine(bin, "busybox"));
@@ -35,10 +38,7 @@ internal sealed class BusyboxRecipe(IProcessRunner processes, string busyboxPath
             File.CreateSymbolicLink(link, "/bin/busybox");
             count++;
         }
-        progress($"linked {count} applets");
         RootfsBasics.Ensure(rootfs);
-        var firstLine = version.StandardOutput.Split('\n')[0]; // "BusyBox v1.35.0 (Debian 1:1.35.0-4+b3) multi-call binary."
-        var versionText = firstLine.Split(' ').ElementAtOrDefault(1)?.TrimStart('v') ?? "unknown";
-        return [$"busybox {versionText}"];
+        context.Progress($"layer {LayerTree.Describe(LayerTree.SizeOf(rootfs))}, {count} applet links");
     }
 }
