@@ -44,7 +44,7 @@ internal static class ImagesReport
         text.AppendLine();
         if (images.LeftOut.Count > 0)
         {
-            text.AppendLine($"Only {string.Join(", ", images.Selected)} were built and measured (`--images-only`; busybox always, for the ratios); " +
+            text.AppendLine($"Only {string.Join(", ", images.Selected)} {(images.Selected.Count == 1 ? "was" : "were")} built and measured (`--images-only`; busybox always, for the ratios); " +
                 $"left out: {string.Join(", ", images.LeftOut)}.");
             text.AppendLine();
         }
@@ -56,8 +56,8 @@ internal static class ImagesReport
 
         var createRatios = images.Creates.Where(c => c.Image != ImagesScenario.Reference).Select(c => c.Create.P50 / reference.P50).ToList();
         var distinctBytes = distinct.Sum(l => l.SizeBytes);
-        text.AppendLine($"**Cold build of {builds.Count} images: {Seconds(totalBuild)} s in all. layers/ takes {Mib(images.LayersDiskBytes)} MiB on disk " +
-            $"({images.LayerCount} layers; {Mib(images.LayersApparentBytes)} MiB apparent) for images whose sizes add up to {Mib(imageSizes)} MiB: " +
+        text.AppendLine($"**Cold build of {builds.Count} image(s): {Seconds(totalBuild)} s in all. layers/ takes {Mib(images.LayersDiskBytes)} MiB on disk " +
+            $"({images.LayerCount} layer(s); {Mib(images.LayersApparentBytes)} MiB apparent) for images whose sizes add up to {Mib(imageSizes)} MiB: " +
             $"sharing saves {Mib(imageSizes - distinctBytes)} MiB ({P(1 - (double)distinctBytes / imageSizes)}). " +
             $"Create -> running p50: busybox {F(reference.P50)} ms" +
             (createRatios.Count > 0 ? $", the other images {R2(createRatios.Min(), 1)} to {R2(createRatios.Max(), 1)} of it" : "") +
