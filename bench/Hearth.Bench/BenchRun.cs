@@ -90,7 +90,7 @@ internal static class BenchRun
         await hearth.WarmUpAsync(cancellationToken);
         await hearth.RunAsync(cancellationToken);
 
-        var imageRootfs = Path.Combine(options.ImagesDir, "busybox", "rootfs");
+        var imageRootfs = await BusyboxRootfs.ResolveAsync(hearthd, options.ImagesDir, cancellationToken);
         var bare = new CrunBaseline(scratch, imageRootfs, BaselineFlavor.Bare);
         var userns = new CrunBaseline(scratch, imageRootfs, BaselineFlavor.UsernsCgroups);
         foreach (var baseline in new[] { bare, userns })
