@@ -1,19 +1,19 @@
 // The runtime parts of use cases 2 and 4 (../shared/reference/use-cases.md), as written there,
 // through the official SDK with only the preload:
 //   node --import ./preload.mjs use-cases-runtime.mjs
-// Two things differ from the text, both outside the SDK calls: the images (node-20 and
-// python-3.12 come with the image catalogue; HEARTH_UC_NODE_IMAGE / HEARTH_UC_PYTHON_IMAGE pick
-// them, default debian-12), and commands that need the internet or a language the image lacks
-// (`git clone https://github.com/...`, `python3`) are replaced by local equivalents unless
-// HEARTH_UC_FULL=1.
+// The images are the text's (node-20, python-3.12; HEARTH_UC_NODE_IMAGE / HEARTH_UC_PYTHON_IMAGE
+// pick others). Commands that need the internet (`git clone https://github.com/...`, `npm
+// install` of it) are replaced by local equivalents unless HEARTH_UC_FULL=1, and `python3` by sh
+// when the python image is not a python one.
 import assert from 'node:assert/strict';
 import Oblien from 'oblien';
 
 const client = new Oblien({ clientId: process.env.HEARTH_CLIENT_ID, clientSecret: process.env.HEARTH_CLIENT_SECRET });
 const ws = client.workspaces;
 const full = process.env.HEARTH_UC_FULL === '1';
-const nodeImage = process.env.HEARTH_UC_NODE_IMAGE ?? 'debian-12';
-const pythonImage = process.env.HEARTH_UC_PYTHON_IMAGE ?? 'debian-12';
+const nodeImage = process.env.HEARTH_UC_NODE_IMAGE ?? 'node-20';
+const pythonImage = process.env.HEARTH_UC_PYTHON_IMAGE ?? 'python-3.12';
+const python = full || pythonImage.startsWith('python');
 const step = (name) => console.log(`compat: ${name}`);
 const created = [];
 
@@ -51,10 +51,10 @@ try {
     created.push(isolated.id);
     const rt = await ws.runtime(isolated.id);
     await rt.files.write({ fullPath: '/task/run.py', content: code });
-    const result = await rt.exec.run(full ? ['python3', '/task/run.py'] : ['sh', '/task/run.py']);
+    const result = await rt.exec.run(python ? ['python3', '/task/run.py'] : ['sh', '/task/run.py']);
     return result;
   }
-  const code = full ? 'print(sum(range(10)))\n' : 'echo $((0+1+2+3+4+5+6+7+8+9))\n';
+  const code = python ? 'print(sum(range(10)))\n' : 'echo $((0+1+2+3+4+5+6+7+8+9))\n';
   const result = await runUserCode(code);
   assert.equal(result.exit_code, 0, result.stderr);
   assert.equal(result.stdout, '45\n');

@@ -1,8 +1,4 @@
 using System.CommandLine;
-using Hearth.Cli.Output;
-using Hearth.Protocol.Json;
-using Hearth.Protocol.Workspaces;
-using Hearth.Sdk;
 
 namespace Hearth.Cli.Commands;
 
@@ -19,37 +15,9 @@ internal static class ImageRemoveCommand
         var command = new Command("rm", "Remove images (their layers stay while workspaces use them)") { names, json };
         command.Aliases.Add("remove");
 
-        ApiAction.Set(command, context, global, async (parseResult, client, cancellationToken) =>
-        {
-            var asJson = parseResult.GetValue(json);
-            var removed = new List<string>();
-            var failed = false;
-            foreach (var name in parseResult.GetRequiredValue(names))
-            {
-                try
-                {
-                    await client.Workspaces.Images.RemoveAsync(name, cancellationToken);
-                    removed.Add(name);
-                    if (!asJson)
-                    {
-                        await context.Out.WriteLineAsync(name);
-                    }
-                }
-                catch (HearthApiException ex)
-                {
-                    ErrorReporter.Report(context.Error, ex);
-                    failed = true;
-                }
-            }
-
-            if (asJson && !failed)
-            {
-                var response = new SuccessResponse { Message = $"removed {string.Join(", ", removed)}" };
-                await JsonOutput.WriteAsync(context.Out, response, HearthJsonContext.Default.SuccessResponse, cancellationToken);
-            }
-
-            return failed ? ExitCodes.Failure : ExitCodes.Success;
-        });
+        ApiAction.Set(command, context, global, (parseResult, client, cancellationToken) =>
+            EachArgument.RunAsync(context, parseResult.GetRequiredValue(names), parseResult.GetValue(json), "removed",
+                name => client.Workspaces.Images.RemoveAsync(name, cancellationToken), cancellationToken));
         return command;
     }
 }

@@ -23,6 +23,8 @@ internal sealed record ImageRecord
     public required long SizeBytes { get; init; }
     public required DateTimeOffset BuiltAt { get; init; }
     public double BuildSeconds { get; init; }
+    /// <summary>For a catalogue image: the digest of the recipes it was built from (a changed recipe means a rebuild).</summary>
+    public string? Recipe { get; init; }
     /// <summary>The OCI manifest digest for imported and pulled images.</summary>
     public string? Digest { get; init; }
 }

@@ -86,8 +86,25 @@ internal sealed partial class ImageStore
     {
         name = Resolve(name);
         if (operations.IsRunning(name)) return (ImageStatus.Building, Find(name), null);
-        if (Find(name) is { } record) return (ImageStatus.Ready, record, null);
+        if (Find(name) is { } record && IsCurrent(record)) return (ImageStatus.Ready, record, null);
         return failures.TryGetValue(name, out var error) ? (ImageStatus.Failed, null, error) : (ImageStatus.Missing, null, null);
+    }
+
+    /// <summary>
+    /// A record is usable while its layers are all here and, for a catalogue image, while it was
+    /// built from today's recipes: after an upgrade that changes a recipe the next use builds the
+    /// image again (workspaces keep the layers they pinned).
+    /// </summary>
+    private bool IsCurrent(ImageRecord record) =>
+        record.Layers.All(Layers.Exists)
+        && (record.Source != ImageSources.Catalog || !catalog.TryGetValue(record.Name, out var image) || record.Recipe == RecipeOf(image));
+
+    /// <summary>What a catalogue image is built from: its layers' fingerprints, its probe and its config.</summary>
+    private static string RecipeOf(CatalogImage image)
+    {
+        var text = string.Join('\n', image.Layers.Select(l => l.Fingerprint)) + "\n" + image.VersionProbe + "\n"
+            + JsonSerializer.Serialize(image.Config, LayerStore.Json);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
     }
 
     /// <summary>The layer folders of an image, bottom first; fails if one has gone.</summary>
@@ -105,11 +122,11 @@ internal sealed partial class ImageStore
     public Task<ImageRecord> EnsureAsync(string name, Action<string>? progress = null, CancellationToken cancellationToken = default)
     {
         name = Resolve(name);
-        if (Find(name) is { } record && record.Layers.All(Layers.Exists)) return Task.FromResult(record);
+        if (Find(name) is { } record && IsCurrent(record)) return Task.FromResult(record);
         if (catalog.TryGetValue(name, out var image))
             return Track(name, report => BuildAsync(image, rebuild: false, report), progress).WaitAsync(cancellationToken);
         if (pull is null || !NamesRegistry(name))
-            throw new RuntimeException("invalid_image", $"unknown image '{name}'");
+            return Task.FromException<ImageRecord>(new RuntimeException("invalid_image", $"unknown image '{name}'"));
         return Track(name, report => PullCoreAsync(name, report), progress).WaitAsync(cancellationToken);
     }
 
@@ -224,7 +241,7 @@ internal sealed partial class ImageStore
         var ids = new List<string>();
         foreach (var recipe in image.Layers)
         {
-            var key = $"step:{string.Join(',', ids)}:{recipe.Fingerprint}";
+            var key = StepKey(ids, recipe);
             var lowers = ids.Select(Layers.TreeOf).ToList();
             if (!rebuild && Layers.Lookup(key) is { } cached)
             {
@@ -245,6 +262,7 @@ internal sealed partial class ImageStore
         {
             Name = image.Name,
             Source = ImageSources.Catalog,
+            Recipe = RecipeOf(image),
             Layers = ids,
             Config = image.Config,
             Software = software,
@@ -337,6 +355,9 @@ internal sealed partial class ImageStore
         await LayerStore.WriteAtomicAsync(RefPath(record.Name), JsonSerializer.Serialize(record, LayerStore.Json));
         return record;
     }
+
+    /// <summary>The build key of a recipe's layer on top of <paramref name="parentIds"/> (bottom first).</summary>
+    public static string StepKey(IReadOnlyList<string> parentIds, ILayerRecipe recipe) => $"step:{string.Join(',', parentIds)}:{recipe.Fingerprint}";
 
     /// <summary>True for <c>host[:port]/path...</c>: the part before the first '/' names a host (Docker's rule).</summary>
     public static bool NamesRegistry(string name)

@@ -20,9 +20,18 @@ internal sealed class SharedOperations<T>
         if (!ReferenceEquals(operation, fresh)) return operation.Completion.Task;
         _ = Task.Run(async () =>
         {
-            try { operation.Completion.SetResult(await work(operation.Report)); }
-            catch (Exception e) { operation.Completion.SetException(e); }
-            finally { running.TryRemove(new KeyValuePair<string, Operation>(name, operation)); }
+            // Out of the table before the outcome is known: whoever sees the outcome and asks
+            // again starts afresh instead of joining what has already finished.
+            T result;
+            try { result = await work(operation.Report); }
+            catch (Exception e)
+            {
+                running.TryRemove(new KeyValuePair<string, Operation>(name, operation));
+                operation.Completion.SetException(e);
+                return;
+            }
+            running.TryRemove(new KeyValuePair<string, Operation>(name, operation));
+            operation.Completion.SetResult(result);
         });
         return operation.Completion.Task;
     }

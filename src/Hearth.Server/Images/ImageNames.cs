@@ -1,4 +1,5 @@
 using Hearth.Runtime.Images;
+using Hearth.Runtime.Images.Catalog;
 
 namespace Hearth.Server.Images;
 
@@ -10,6 +11,9 @@ internal interface IImageNames
 
     /// <summary>The names to list in an <c>invalid_image</c> error.</summary>
     IReadOnlyList<string> Available();
+
+    /// <summary>Why a well-known name is not offered here (python-3.12), or null.</summary>
+    string? WhyUnavailable(string name);
 }
 
 internal sealed class ImageNames(ImageStore images) : IImageNames
@@ -18,4 +22,6 @@ internal sealed class ImageNames(ImageStore images) : IImageNames
 
     public IReadOnlyList<string> Available() =>
         [.. images.Catalog.Select(i => i.Name), .. images.Aliases.Keys, .. images.List().Where(r => r.Source != ImageSources.Catalog).Select(r => r.Name)];
+
+    public string? WhyUnavailable(string name) => ImageCatalog.Unavailable.GetValueOrDefault(name);
 }

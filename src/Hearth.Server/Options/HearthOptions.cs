@@ -21,8 +21,8 @@ internal sealed record HearthOptions
     public required string AgentPath { get; init; }
     /// <summary>Debian mirror for image builds; by default the one in the host's apt sources.</summary>
     public string? AptMirror { get; init; }
-    /// <summary>Images built in the background at start, so the first create does not wait.</summary>
-    public IReadOnlyList<string> PrebuildImages { get; init; } = ["busybox", "debian-12"];
+    /// <summary>Images built in the background at start, so the first create does not wait: by default the use cases' ones.</summary>
+    public IReadOnlyList<string> PrebuildImages { get; init; } = ["busybox", "debian-12", "node-20", "python-3.13", "postgres-16"];
     /// <summary>Operator aliases, alias name to image name (e.g. python-3.12 -> python-3.13); listed as such in the catalogue.</summary>
     public IReadOnlyDictionary<string, string> ImageAliases { get; init; } = new Dictionary<string, string>();
     /// <summary>Credentials per registry host[:port], for registry pulls.</summary>

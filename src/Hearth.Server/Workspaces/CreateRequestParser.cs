@@ -70,8 +70,9 @@ internal static partial class CreateRequestParser
         if (image is not null && !images.CanUse(image))
         {
             var available = images.Available();
+            var why = images.WhyUnavailable(image) ?? $"unknown image '{image}'";
             throw new ApiException(400, ErrorCodes.InvalidImage,
-                $"unknown image '{image}'; available: {string.Join(", ", available)}; or a registry reference host[:port]/name:tag")
+                $"{why}; available: {string.Join(", ", available)}; or a registry reference host[:port]/name:tag")
             {
                 Errors = [new FieldError { Field = "image", Message = "unknown image" }, .. reader.Errors],
                 Available = available,

@@ -23,7 +23,6 @@ public sealed class CatalogPrebuildFixture : HearthdFixture
 /// </summary>
 public sealed class CatalogImageTests(CatalogPrebuildFixture fixture, ITestOutputHelper output) : IClassFixture<CatalogPrebuildFixture>
 {
-    private static readonly TimeSpan FirstBuild = TimeSpan.FromMinutes(30);
 
     private HearthdInstance Hearthd => fixture.Hearthd;
 
@@ -147,20 +146,5 @@ public sealed class CatalogImageTests(CatalogPrebuildFixture fixture, ITestOutpu
         return network.Json.GetProperty("ip").GetString()!;
     }
 
-    /// <summary>Polls <c>GET /workspace/images</c> until <paramref name="name"/> is ready; fails at once if its build failed.</summary>
-    private async Task<JsonElement> WaitForImageAsync(string name)
-    {
-        var deadline = DateTime.UtcNow + FirstBuild;
-        while (true)
-        {
-            var images = await Hearthd.GetAsync("/workspace/images").Within();
-            ApiAssert.Status(images, HttpStatusCode.OK);
-            var image = images.Json.GetProperty("images").EnumerateArray().Single(i => i.GetProperty("id").GetString() == name);
-            var status = image.GetProperty("status").GetString();
-            if (status == "ready") return image.Clone();
-            Assert.True(status is "building" or "missing", $"image {name} is {status}: {image}");
-            Assert.True(DateTime.UtcNow < deadline, $"image {name} not ready after {FirstBuild.TotalMinutes} min: {image}");
-            await Task.Delay(TimeSpan.FromSeconds(2));
-        }
-    }
+    private Task<JsonElement> WaitForImageAsync(string name) => ImageWait.ForReadyAsync(Hearthd, name);
 }

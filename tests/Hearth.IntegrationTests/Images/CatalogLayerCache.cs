@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Hearth.Runtime.Images;
 using Hearth.Runtime.Images.Catalog;
 using Hearth.Testing;
 using Xunit.Abstractions;
@@ -6,56 +7,37 @@ using Xunit.Abstractions;
 namespace Hearth.IntegrationTests.Images;
 
 /// <summary>
-/// Builds catalogue images' layers straight from their recipes (no hearthd, no store) into
-/// <c>artifacts/test-catalog</c>, one folder per (parent, fingerprint) as the store keys them,
-/// so the recipe tests build each layer once per machine. A folder counts only with its
-/// <c>done</c> marker, written last.
+/// Builds catalogue images' layers straight from their recipes (no hearthd, no image records)
+/// through the real <see cref="LayerStore"/> on the shared test image cache, with the keys
+/// hearthd's store uses: the recipe tests and every test hearthd build each layer once per run
+/// between them (the store's lock files keep them from building one twice).
 /// </summary>
 internal static class CatalogLayerCache
 {
     public static readonly TimeSpan FirstBuild = TimeSpan.FromMinutes(20);
-    private static readonly SemaphoreSlim Gate = new(1, 1);
 
-    public static string Directory => Path.Combine(RepositoryPaths.Root, "artifacts", "test-catalog");
+    private static LayerStore Store { get; } = new(RepositoryPaths.TestImages);
 
     public static CatalogImage Image(string name) => ImageCatalog.Images(null).Single(i => i.Name == name);
 
     /// <summary>The image's layer trees, bottom first, building the missing ones.</summary>
     public static async Task<IReadOnlyList<string>> EnsureAsync(string name, ITestOutputHelper? output = null)
     {
-        await Gate.WaitAsync();
-        try
+        var image = Image(name);
+        var ids = new List<string>();
+        var clock = Stopwatch.StartNew();
+        void Progress(string line) => output?.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0}s] {line}");
+        foreach (var layer in image.Layers)
         {
-            var image = Image(name);
-            var trees = new List<string>();
-            var parent = "base";
-            foreach (var layer in image.Layers)
+            var lowers = ids.Select(Store.TreeOf).ToList();
+            ids.Add(await Store.EnsureAsync(ImageStore.StepKey(ids, layer), layer.Title, tree => layer.BuildAsync(new LayerBuildContext
             {
-                var key = Fingerprints.Of(parent, layer.Fingerprint);
-                var folder = Path.Combine(Directory, key);
-                var tree = Path.Combine(folder, "tree");
-                if (!File.Exists(Path.Combine(folder, "done")))
-                {
-                    if (System.IO.Directory.Exists(folder)) System.IO.Directory.Delete(folder, recursive: true);
-                    System.IO.Directory.CreateDirectory(tree);
-                    var clock = Stopwatch.StartNew();
-                    await layer.BuildAsync(new LayerBuildContext
-                    {
-                        Tree = tree,
-                        LowerTrees = [.. trees],
-                        Progress = line => output?.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0}s] {line}"),
-                    }, CancellationToken.None).WaitAsync(FirstBuild);
-                    await File.WriteAllTextAsync(Path.Combine(folder, "done"), $"{layer.Title}\n{clock.Elapsed.TotalSeconds:0.0}\n");
-                }
-                trees.Add(tree);
-                parent = key;
-            }
-            return trees;
+                Tree = tree,
+                LowerTrees = lowers,
+                Progress = Progress,
+            }, CancellationToken.None), Progress).WaitAsync(FirstBuild));
         }
-        finally
-        {
-            Gate.Release();
-        }
+        return ids.Select(Store.TreeOf).ToList();
     }
 
     /// <summary>Runs a script in a throwaway chroot of the image; fails the test with the output when it fails.</summary>

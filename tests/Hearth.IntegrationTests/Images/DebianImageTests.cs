@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Hearth.IntegrationTests.Infrastructure;
@@ -18,7 +17,6 @@ public sealed class DebianPrebuildFixture : HearthdFixture
 /// </summary>
 public sealed class DebianImageTests(DebianPrebuildFixture fixture) : IClassFixture<DebianPrebuildFixture>
 {
-    private static readonly TimeSpan FirstBuild = TimeSpan.FromMinutes(15);
 
     private HearthdInstance Hearthd => fixture.Hearthd;
 
@@ -52,20 +50,5 @@ public sealed class DebianImageTests(DebianPrebuildFixture fixture) : IClassFixt
         Assert.Contains(busybox.GetProperty("software").EnumerateArray(), s => s.GetString()!.StartsWith("busybox 1.", StringComparison.Ordinal));
     }
 
-    /// <summary>Polls <c>GET /workspace/images</c> until <paramref name="name"/> is ready; fails at once if its build failed.</summary>
-    private async Task<JsonElement> WaitForImageAsync(string name)
-    {
-        var deadline = DateTime.UtcNow + FirstBuild;
-        while (true)
-        {
-            var images = await Hearthd.GetAsync("/workspace/images").Within();
-            ApiAssert.Status(images, HttpStatusCode.OK);
-            var image = images.Json.GetProperty("images").EnumerateArray().Single(i => i.GetProperty("id").GetString() == name);
-            var status = image.GetProperty("status").GetString();
-            if (status == "ready") return image.Clone();
-            Assert.True(status is "building" or "missing", $"image {name} is {status}: {image}");
-            Assert.True(DateTime.UtcNow < deadline, $"image {name} not ready after {FirstBuild.TotalMinutes} min: {image}");
-            await Task.Delay(TimeSpan.FromSeconds(2));
-        }
-    }
+    private Task<JsonElement> WaitForImageAsync(string name) => ImageWait.ForReadyAsync(Hearthd, name);
 }

@@ -29,8 +29,10 @@ public sealed class HearthConfigurationTests : IDisposable
         Assert.Equal("127.0.0.1:7070", options.ApiListen);
         Assert.Equal(1024, options.PidsLimit);
         Assert.Equal(100_000_000, options.UidBase);
-        Assert.Equal(["busybox", "debian-12"], options.PrebuildImages);
+        Assert.Equal(["busybox", "debian-12", "node-20", "python-3.13", "postgres-16"], options.PrebuildImages);
         Assert.Equal("crun", options.CrunPath);
+        Assert.Empty(options.ImageAliases);
+        Assert.Empty(options.RegistryCredentials);
     }
 
     [Fact]
@@ -133,6 +135,22 @@ public sealed class HearthConfigurationTests : IDisposable
 
         var fits = Load(Env(), "--uid-base", "4000000000", "--max-workspaces", "4000");
         Assert.Equal(4_000_000_000, fits.UidBase);
+    }
+
+    [Fact]
+    public void Image_aliases_and_registry_credentials_are_pairs_and_a_malformed_one_names_its_setting()
+    {
+        var options = Load(Env(), "--image-aliases", "python-3.12=python-3.13, py=python-3.11",
+            "--registry-credentials", "127.0.0.1:5000=ci:s3cr:et", "--insecure-registries", "reg.lan:5000");
+
+        Assert.Equal("python-3.13", options.ImageAliases["python-3.12"]);
+        Assert.Equal("python-3.11", options.ImageAliases["py"]);
+        Assert.Equal(("ci", "s3cr:et"), options.RegistryCredentials["127.0.0.1:5000"]);
+        Assert.Contains("reg.lan:5000", options.InsecureRegistries);
+        Assert.Contains("image_aliases", Assert.Throws<OptionsException>(() => Load(Env(), "--image-aliases", "python-3.12")).Message, StringComparison.Ordinal);
+        Assert.Contains("registry_credentials", Assert.Throws<OptionsException>(() => Load(Env(), "--registry-credentials", "h:1=nopassword")).Message, StringComparison.Ordinal);
+        Assert.Contains("catalogue image", Assert.Throws<OptionsException>(() => Load(Env(), "--image-aliases", "node-20=node-22")).Message, StringComparison.Ordinal);
+        Assert.Contains("points at the alias", Assert.Throws<OptionsException>(() => Load(Env(), "--image-aliases", "a=b,b=node-20")).Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -27,6 +27,8 @@ public sealed class CreateRequestParserTests
         public bool CanUse(string name) => Images.Contains(name) || Hearth.Runtime.Images.ImageStore.NamesRegistry(name);
 
         public IReadOnlyList<string> Available() => Images;
+
+        public string? WhyUnavailable(string name) => name == "python-3.12" ? "python-3.12 cannot be built here" : null;
     }
 
     private static ApiException Reject(string json) => Assert.Throws<ApiException>(() => Parse(json));
@@ -265,6 +267,23 @@ public sealed class CreateRequestParserTests
         Assert.Equal(Images, error.Available);
         Assert.Equal(["image", "config.cpus"], Fields(error));
         Assert.Contains("windows-95", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_name_this_host_cannot_build_says_why_and_lists_the_images()
+    {
+        var error = Reject("""{"image":"python-3.12"}""");
+
+        Assert.Equal(ErrorCodes.InvalidImage, error.Code);
+        Assert.StartsWith("python-3.12 cannot be built here; available: busybox, debian-12", error.Message, StringComparison.Ordinal);
+        Assert.Equal(Images, error.Available);
+    }
+
+    [Fact]
+    public void A_registry_reference_passes_the_parser_it_is_pulled_at_create()
+    {
+        Assert.Equal("127.0.0.1:5000/team/app:1", Parse("""{"image":"127.0.0.1:5000/team/app:1"}""").Image);
+        Assert.Equal(ErrorCodes.InvalidImage, Reject("""{"image":"team/app:1"}""").Code);
     }
 
     [Theory]

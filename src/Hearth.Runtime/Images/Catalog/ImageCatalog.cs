@@ -19,6 +19,14 @@ internal static class ImageCatalog
     public const string NodeLinux22 = "22.23.5";
     public const string Npm10 = "10.9.9";
 
+    /// <summary>Names users ask for that this host cannot build, and why: the invalid_image answer says so.</summary>
+    public static readonly IReadOnlyDictionary<string, string> Unavailable = new Dictionary<string, string>
+    {
+        ["python-3.12"] = "python-3.12 cannot be built here: no package registry this host reaches has Python 3.12 "
+            + "(Debian 12 ships 3.11, Debian 13 ships 3.13); use python-3.11 or python-3.13, or have the operator alias it "
+            + "(image_aliases python-3.12=python-3.13)",
+    };
+
     private const string SystemPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     /// <param name="aptMirror">Unused by the recipes themselves (they read <see cref="LayerBuildContext.AptMirror"/>); kept for the store's call.</param>
