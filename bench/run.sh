@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Hearth's benchmark (bench/README.md), Hearth on a real hearthd against crun measured in the
-# same run. Scenarios, by name (none named: all of them, in this order):
+# same run. Scenarios, by name (none named: all of them but images, in this order):
 #   create  create -> running, delete and the other lifecycle ops against bare crun of the same
 #           rootfs, plus a breakdown of where a create's time goes;
 #   exec    `true` through the runtime gateway (POST /exec, sync and streamed) against crun exec
@@ -11,11 +11,15 @@
 #   network the network steps of a create (firewall add, veth attach) by hand next to API creates,
 #           TCP throughput and 1-byte round trips between two workspaces against two plain
 #           network namespaces on one veth pair, PATCH to effect, and firewall updates with 500
-#           workspaces' rules loaded against none.
+#           workspaces' rules loaded against none;
+#   images  (only when named) the catalogue built cold into an empty image cache (per image and
+#           per layer, layers on disk against the images' sizes), create -> running from each
+#           cached image against busybox, postgres images until they accept connections, and
+#           create -> running from imported images of 1, 8 and 32 layers.
 # Publishes hearthd (into artifacts/bench/hearth-bin) if it is missing or older than src/,
 # builds the bench, runs it and prints the figures as markdown on stdout (progress on stderr;
 # the report is also kept in artifacts/bench/last-run.md).
-# Needs root. Usage: bench/run.sh [create] [exec] [files] [network] [options]; options go to the bench:
+# Needs root. Usage: bench/run.sh [create] [exec] [files] [network] [images] [options]; options go to the bench:
 #   create: --sequential N, --concurrent N, --lifecycle N, --breakdown N, --warmup N,
 #           --warmup-max N, --paced N;
 #   exec:   --exec-sequential N, --exec-warmup N, --exec-warmup-max N, --exec-clients N,
@@ -24,6 +28,8 @@
 #   network: --network-setup N, --network-seconds N, --network-round-trips N, --network-patches N,
 #           --rules-workspaces N, --rules-updates N, --rules-syncs N (--warmup, --warmup-max
 #           when create does not run);
+#   images: --images-only a,b, --image-creates N, --image-warmup N, --postgres-ready N,
+#           --keep-images (and --warmup, --warmup-max);
 #   all:    --images-dir DIR, --report FILE.
 set -euo pipefail
 

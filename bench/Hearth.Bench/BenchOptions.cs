@@ -67,12 +67,28 @@ internal sealed record BenchOptions
     /// <summary>Full syncs of each table.</summary>
     public int RulesSyncs { get; init; } = 5;
 
+    /// <summary>
+    /// Images: only these catalogue images (in catalogue order) are built and measured; null is
+    /// every one. busybox is always built and measured too, as the reference of the ratios.
+    /// </summary>
+    public IReadOnlyList<string>? ImagesOnly { get; init; }
+    /// <summary>Images: sequential creates (each deleted after) from each cached image, after <see cref="ImageWarmup"/> untimed ones.</summary>
+    public int ImageCreates { get; init; } = 15;
+    public int ImageWarmup { get; init; } = 3;
+    /// <summary>Images: creates of each postgres image timed until the server accepts connections.</summary>
+    public int PostgresReadyRuns { get; init; } = 5;
+    /// <summary>Images: keep the cold build's image cache (artifacts/bench/cold-images) instead of deleting it.</summary>
+    public bool KeepImages { get; init; }
+    /// <summary>Images: the image cache the cold build starts empty in (emptied first, deleted afterwards unless <see cref="KeepImages"/>).</summary>
+    public string ColdImagesDir { get; init; } = Path.Combine(RepositoryPaths.Root, "artifacts", "bench", "cold-images");
+
     /// <summary>The image cache of the bench's hearthd (busybox is built into it once).</summary>
     public string ImagesDir { get; init; } = Path.Combine(RepositoryPaths.Root, "artifacts", "bench-images");
     /// <summary>Also write the report (markdown) here.</summary>
     public string? ReportPath { get; init; }
 
-    private static readonly IReadOnlySet<BenchScenario> AllScenarios = Enum.GetValues<BenchScenario>().ToHashSet();
+    /// <summary>What a run without a scenario name runs: every scenario but images (minutes of package downloads and builds).</summary>
+    private static readonly IReadOnlySet<BenchScenario> AllScenarios = Enum.GetValues<BenchScenario>().Where(s => s != BenchScenario.Images).ToHashSet();
 
     private static readonly IReadOnlyDictionary<string, BenchScenario> ScenarioNames = new Dictionary<string, BenchScenario>
     {
@@ -80,10 +96,12 @@ internal sealed record BenchOptions
         ["exec"] = BenchScenario.Exec,
         ["files"] = BenchScenario.Files,
         ["network"] = BenchScenario.Network,
+        ["images"] = BenchScenario.Images,
     };
 
     public const string Usage = """
-        usage: hearth-bench [create] [exec] [files] [network] [options]     (no scenario named: all of them)
+        usage: hearth-bench [create] [exec] [files] [network] [images] [options]
+               (no scenario named: all of them but images, which runs only when named)
           create: [--sequential N] [--concurrent N] [--lifecycle N] [--breakdown N]
                   [--warmup N] [--warmup-max N] [--paced N]
           exec:   [--exec-sequential N] [--exec-warmup N] [--exec-warmup-max N]
@@ -92,6 +110,7 @@ internal sealed record BenchOptions
           network: [--network-setup N] [--network-seconds N] [--network-round-trips N]
                   [--network-patches N] [--rules-workspaces N] [--rules-updates N] [--rules-syncs N]
                   (and --warmup, --warmup-max when create does not run)
+          images: [--images-only a,b] [--image-creates N] [--image-warmup N] [--postgres-ready N] [--keep-images]
           all:    [--images-dir DIR] [--report FILE]
         Must run as root, after scripts/publish.sh (bench/run.sh does both).
         """;
@@ -134,6 +153,11 @@ internal sealed record BenchOptions
                 "--rules-workspaces" => options with { RulesWorkspaces = Count() },
                 "--rules-updates" => options with { RulesUpdates = Count() },
                 "--rules-syncs" => options with { RulesSyncs = Count() },
+                "--images-only" => options with { ImagesOnly = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
+                "--image-creates" => options with { ImageCreates = Count() },
+                "--image-warmup" => options with { ImageWarmup = Count() },
+                "--postgres-ready" => options with { PostgresReadyRuns = Count() },
+                "--keep-images" => options with { KeepImages = true },
                 "--images-dir" => options with { ImagesDir = Path.GetFullPath(Value()) },
                 "--report" => options with { ReportPath = Path.GetFullPath(Value()) },
                 _ => throw new BenchException($"unknown argument {args[i]}\n{Usage}"),

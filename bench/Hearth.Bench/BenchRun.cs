@@ -24,21 +24,27 @@ internal static class BenchRun
         HearthdInstance? hearthd = null;
         try
         {
-            progress.WriteLine($"bench: starting hearthd (images in {options.ImagesDir}; busybox is built there on first use)");
             Environment.SetEnvironmentVariable(DriverLogLevel, "Debug");
-            // The later --images-dir wins over the test image cache HearthdInstance names.
-            hearthd = await HearthdInstance.StartAsync("--images-dir", options.ImagesDir);
-            progress.WriteLine($"bench: hearthd pid {hearthd.Pid} on {hearthd.ApiUrl}, data dir {hearthd.DataDir}");
+            // images runs on a hearthd of its own (an empty image cache); the others share one.
+            if (options.Scenarios.Any(s => s != BenchScenario.Images))
+            {
+                progress.WriteLine($"bench: starting hearthd (images in {options.ImagesDir}; busybox is built there on first use)");
+                // The later --images-dir wins over the test image cache HearthdInstance names.
+                hearthd = await HearthdInstance.StartAsync("--images-dir", options.ImagesDir);
+                progress.WriteLine($"bench: hearthd pid {hearthd.Pid} on {hearthd.ApiUrl}, data dir {hearthd.DataDir}");
+            }
 
             var sections = new List<string>();
             if (options.Scenarios.Contains(BenchScenario.Create))
-                sections.Add(await RunCreateAsync(hearthd, scratch, options, progress, cancellationToken));
+                sections.Add(await RunCreateAsync(hearthd!, scratch, options, progress, cancellationToken));
             if (options.Scenarios.Contains(BenchScenario.Exec))
-                sections.Add(await RunExecAsync(hearthd, options, progress, cancellationToken));
+                sections.Add(await RunExecAsync(hearthd!, options, progress, cancellationToken));
             if (options.Scenarios.Contains(BenchScenario.Files))
-                sections.Add(await RunFilesAsync(hearthd, options, progress, cancellationToken));
+                sections.Add(await RunFilesAsync(hearthd!, options, progress, cancellationToken));
             if (options.Scenarios.Contains(BenchScenario.Network))
-                sections.Add(await RunNetworkAsync(hearthd, scratch, options, progress, cancellationToken));
+                sections.Add(await RunNetworkAsync(hearthd!, scratch, options, progress, cancellationToken));
+            if (options.Scenarios.Contains(BenchScenario.Images))
+                sections.Add(await RunImagesAsync(options, progress, cancellationToken));
 
             var report = Report.Render(machine, await MachineInfo.LoadAverageAsync(cancellationToken), sections);
             Console.WriteLine(report);
@@ -84,7 +90,7 @@ internal static class BenchRun
         await hearth.WarmUpAsync(cancellationToken);
         await hearth.RunAsync(cancellationToken);
 
-        var imageRootfs = Path.Combine(options.ImagesDir, "busybox", "rootfs");
+        var imageRootfs = await BusyboxRootfs.ResolveAsync(hearthd, options.ImagesDir, cancellationToken);
         var bare = new CrunBaseline(scratch, imageRootfs, BaselineFlavor.Bare);
         var userns = new CrunBaseline(scratch, imageRootfs, BaselineFlavor.UsernsCgroups);
         foreach (var baseline in new[] { bare, userns })
@@ -103,6 +109,59 @@ internal static class BenchRun
         await breakdown.RunAsync(options.BreakdownRuns, hearth.CreateAndDeleteOnceAsync, cancellationToken);
         await breakdown.ProbeCgroupAttachAsync(options.BreakdownRuns, options.PaceMs, cancellationToken);
         return CreateReport.Render(options, hearth, bare, userns, breakdown);
+    }
+
+    /// <summary>
+    /// Images: a hearthd of its own on an empty image cache (<see cref="BenchOptions.ColdImagesDir"/>,
+    /// nothing prebuilt) builds the catalogue cold, then creates from each cached image and from
+    /// imported images of 1, 8 and 32 layers. The cache is deleted afterwards unless
+    /// <see cref="BenchOptions.KeepImages"/>, also after a failure.
+    /// </summary>
+    private static async Task<string> RunImagesAsync(BenchOptions options, TextWriter progress, CancellationToken cancellationToken)
+    {
+        var cold = options.ColdImagesDir;
+        await RemoveTreeAsync(cold, progress);
+        Directory.CreateDirectory(cold);
+        HearthdInstance? hearthd = null;
+        try
+        {
+            progress.WriteLine($"bench: starting hearthd for images (empty image cache {cold}, nothing prebuilt)");
+            // The later flags win over HearthdInstance's test image cache and its busybox prebuild.
+            hearthd = await HearthdInstance.StartAsync("--images-dir", cold, "--prebuild-images=");
+            progress.WriteLine($"bench: hearthd pid {hearthd.Pid} on {hearthd.ApiUrl}, data dir {hearthd.DataDir}");
+            using var images = new ImagesScenario(hearthd, options, progress);
+            await images.BuildCatalogueAsync(cancellationToken);
+            await images.RunCreatesAsync(cancellationToken);
+            await images.RunLayerCountAsync(cancellationToken);
+            return ImagesReport.Render(options, images);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && hearthd is not null)
+        {
+            progress.WriteLine("images: hearthd log, last lines:\n" + string.Join('\n', hearthd.ReadLog().Split('\n').TakeLast(30)));
+            throw;
+        }
+        finally
+        {
+            if (hearthd is not null)
+            {
+                progress.WriteLine($"bench: deleting the workspaces left in the images hearthd, stopping pid {hearthd.Pid}, removing {hearthd.DataDir}");
+                await hearthd.DisposeAsync();
+            }
+            if (options.KeepImages) progress.WriteLine($"bench: keeping the image cache {cold} (--keep-images)");
+            else await RemoveTreeAsync(cold, progress);
+        }
+    }
+
+    /// <summary>
+    /// <c>rm -rf --one-file-system</c>: layer trees hold whole root file systems (absolute
+    /// symlinks into /usr, /etc), which nothing here may follow.
+    /// </summary>
+    private static async Task RemoveTreeAsync(string dir, TextWriter progress)
+    {
+        if (!Directory.Exists(dir)) return;
+        progress.WriteLine($"bench: removing {dir}");
+        var removed = await HostProcess.RunAsync("rm", ["-rf", "--one-file-system", "--", dir]);
+        if (!removed.Succeeded) progress.WriteLine($"bench: could not remove {dir}: {removed.StandardError.Trim()}");
     }
 
     /// <summary>Exec: one workspace, <c>true</c> through the runtime gateway (sync and streamed) against <c>crun exec</c>.</summary>

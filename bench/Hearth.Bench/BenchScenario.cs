@@ -2,7 +2,7 @@ namespace Hearth.Bench;
 
 /// <summary>
 /// The parts of the bench a run can select by name (<c>bench/run.sh exec</c>); a run without a
-/// name runs all of them, in this order, on one hearthd.
+/// name runs all of them but <see cref="Images"/>, in this order, on one hearthd.
 /// </summary>
 internal enum BenchScenario
 {
@@ -25,4 +25,12 @@ internal enum BenchScenario
     /// rules loaded against none (Scenarios/NetworkScenario).
     /// </summary>
     Network,
+
+    /// <summary>
+    /// The image catalogue built cold into an empty image cache (per image and per layer), create
+    /// -> running from each cached image against busybox, postgres readiness, and create cost
+    /// against the number of layers (Scenarios/ImagesScenario). Runs only when named: its builds
+    /// fetch packages from the registries and take minutes, on a hearthd of its own.
+    /// </summary>
+    Images,
 }

@@ -53,7 +53,7 @@ internal sealed class NetworkScenario(HearthdInstance hearthd, Scratch scratch, 
         }
         await Hearth.CaptureSampleConfigAsync(cancellationToken);
         progress.WriteLine($"network: {options.NetworkSetupRuns} creates and deletes by hand with their network steps, each after one through the API");
-        Breakdown = new CreateBreakdown(scratch, Path.Combine(options.ImagesDir, "busybox", "rootfs"), Hearth.SampleConfigJson!,
+        Breakdown = new CreateBreakdown(scratch, await BusyboxRootfs.ResolveAsync(hearthd, options.ImagesDir, cancellationToken), Hearth.SampleConfigJson!,
             Path.Combine(hearthd.DataDir, "agent", "current"));
         await Breakdown.PrepareAsync(cancellationToken);
         await Breakdown.RunAsync(options.NetworkSetupRuns, Hearth.CreateAndDeleteOnceAsync, cancellationToken);
