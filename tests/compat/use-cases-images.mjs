@@ -61,7 +61,7 @@ try {
   }));
   const { bare, query } = await untilPostgresAnswers(agent, data);
   assert.equal(query.exit_code, 0, query.stderr);
-  assert.equal(query.stdout.trim(), `${data.info.internal_ip}/32`);
+  assert.equal(query.stdout.trim(), data.info.internal_ip);
   assert.equal(bare.exit_code, 0, bare.stderr);
   step('use case 5: the app, not admitted by data, is refused');
   const fromApp = await psql(app, data);
