@@ -160,6 +160,48 @@ public sealed class OciArchiveTests : IDisposable
         await AssertInvalidArchiveAsync(garbage, "garbage.gz");
     }
 
+    [Theory]
+    [InlineData("a file, then a file under it")]
+    [InlineData("a folder, then a file over it")]
+    public async Task Entries_that_clash_on_disk_are_invalid_archive(string clash)
+    {
+        var path = Path.Combine(scratch.Root, "clash.tar");
+        File.WriteAllBytes(path, (clash.StartsWith("a file", StringComparison.Ordinal)
+            ? new LayerTar().File("a", "file").File("a/b", "under a file")
+            : new LayerTar().File("a/b", "in a folder").File("a", "over the folder")).Build());
+
+        await AssertInvalidArchiveAsync(path, "clash.tar cannot be unpacked at a");
+    }
+
+    [Fact]
+    public async Task A_top_level_relative_symlink_in_the_archive_is_followed()
+    {
+        // docker save's tar with manifest.json moved aside and linked back from the top level.
+        var saved = Path.Combine(scratch.Root, "saved.tar");
+        TwoLayerImage().WriteDockerSave(saved, "demo/app:1.0");
+        var linked = Path.Combine(scratch.Root, "linked.tar");
+        using (var input = File.OpenRead(saved))
+        using (var reader = new System.Formats.Tar.TarReader(input))
+        using (var output = File.Create(linked))
+        using (var writer = new System.Formats.Tar.TarWriter(output, System.Formats.Tar.TarEntryFormat.Ustar))
+        {
+            while (reader.GetNextEntry() is { } entry)
+            {
+                if (entry.Name == "manifest.json")
+                {
+                    writer.WriteEntry(new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.SymbolicLink, "manifest.json") { LinkName = "real/manifest.json" });
+                    writer.WriteEntry(new System.Formats.Tar.UstarTarEntry(entry) { Name = "real/manifest.json" });
+                }
+                else writer.WriteEntry(entry);
+            }
+        }
+
+        var opened = await OciArchive.OpenAsync(linked, scratch.Work, CancellationToken.None).Within();
+
+        Assert.Equal("demo/app:1.0", opened.SuggestedName);
+        Assert.Equal(TwoLayerImage().DiffIds, opened.Layers.Select(l => l.DiffId));
+    }
+
     private async Task AssertInvalidArchiveAsync(string path, string inMessage)
     {
         var work = Path.Combine(scratch.Root, "work-" + Path.GetFileName(path));
