@@ -59,6 +59,7 @@ internal static partial class OciArchive
         var parsed = OciDocuments.ReadManifest(manifest, Code, $"manifest {Digest.Short(pick.Digest)}");
         var configBytes = await source.ReadDocumentAsync(BlobPath(parsed.Config.Digest), parsed.Config.Digest, cancellationToken);
         var config = OciDocuments.ReadConfig(configBytes, Code, "image config");
+        OciImage.CheckLayerCount(parsed.Layers.Count, "the archive's image");
         if (config.DiffIds.Count != parsed.Layers.Count)
             throw new RuntimeException(Code, $"the config lists {config.DiffIds.Count} diff_ids for {parsed.Layers.Count} layers");
         var layers = new List<OciLayerBlob>();
@@ -74,6 +75,7 @@ internal static partial class OciArchive
     {
         var manifestBytes = await source.ReadDocumentAsync("manifest.json", null, cancellationToken);
         var manifest = DockerManifest(manifestBytes);
+        OciImage.CheckLayerCount(manifest.Layers.Count, "the archive's image");
         var configBytes = await source.ReadDocumentAsync(manifest.Config, DigestOfName(manifest.Config), cancellationToken);
         var config = OciDocuments.ReadConfig(configBytes, Code, manifest.Config);
         if (config.DiffIds.Count != manifest.Layers.Count)

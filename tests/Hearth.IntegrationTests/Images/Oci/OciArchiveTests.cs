@@ -202,6 +202,30 @@ public sealed class OciArchiveTests : IDisposable
         Assert.Equal(TwoLayerImage().DiffIds, opened.Layers.Select(l => l.DiffId));
     }
 
+    [Theory]
+    [InlineData("docker-save", 64)]
+    [InlineData("docker-save", 65)]
+    [InlineData("oci-tar", 65)]
+    public async Task An_image_of_more_than_64_layers_is_refused_at_import(string format, int layers)
+    {
+        var image = new TestImage();
+        for (var i = 0; i < layers; i++) image.Layers.Add(new LayerTar().File($"layer-{i}", $"{i}").Build());
+        var path = Path.Combine(scratch.Root, $"{layers}-layers.tar");
+        if (format == "docker-save") image.WriteDockerSave(path, "demo/tall:1");
+        else image.WriteOciLayoutTar(path, "1", gzipLayers: false, gzipArchive: false);
+
+        var open = OciArchive.OpenAsync(path, scratch.Work, CancellationToken.None).Within();
+
+        if (layers <= 64)
+        {
+            Assert.Equal(layers, (await open).Layers.Count);
+            return;
+        }
+        var error = await Assert.ThrowsAsync<RuntimeException>(() => open);
+        Assert.Equal("invalid_image", error.Code);
+        Assert.Equal("the archive's image: 65 layers; at most 64 (one overlay mount stacks them all)", error.Message);
+    }
+
     private async Task AssertInvalidArchiveAsync(string path, string inMessage)
     {
         var work = Path.Combine(scratch.Root, "work-" + Path.GetFileName(path));
