@@ -62,12 +62,13 @@ services.AddSingleton(new DriverOptions
     CrunPath = options.CrunPath,
 });
 services.AddSingleton<Hearth.Runtime.IWorkspaceDriver, CrunDriver>();
-services.AddHttpClient("registry");
+var registryOptions = new RegistryOptions { Credentials = options.RegistryCredentials, Insecure = options.InsecureRegistries };
+// The registry client's handler decides where its connections may go (RegistryClient.Connect.cs).
+services.AddHttpClient("registry").ConfigurePrimaryHttpMessageHandler(() => RegistryClient.CreateHandler(registryOptions));
 services.AddSingleton(sp =>
 {
     var processes = sp.GetRequiredService<IProcessRunner>();
-    var registry = new RegistryClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient("registry"),
-        new RegistryOptions { Credentials = options.RegistryCredentials, Insecure = options.InsecureRegistries });
+    var registry = new RegistryClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient("registry"), registryOptions);
     var store = new ImageStore(options.ImagesDir, ImageCatalog.Images(options.AptMirror), options.ImageAliases,
         ImageCatalog.ProbeAsync, registry.PullAsync,
         sp.GetRequiredService<ILogger<ImageStore>>(), options.AptMirror);

@@ -105,7 +105,8 @@ public sealed class RegistryCreateTests(RegistryHearthdFixture fixture) : IClass
         var reference = await PushAsync("demo/secret", "1");
         var images = Path.Combine(Path.GetTempPath(), "hearth-wrongcreds-" + Guid.NewGuid().ToString("N")[..8]);
         var wrong = await HearthdInstance.StartAsync("--images-dir", images, "--prebuild-images", "none",
-            "--registry-credentials", $"{Registry.Host}={RegistryFixture.User}:not-the-password").Within(Bounded.Daemon);
+            "--registry-credentials", $"{Registry.Host}={RegistryFixture.User}:not-the-password",
+            "--insecure-registries", Registry.TokenHost).Within(Bounded.Daemon);
         try
         {
             var create = await wrong.PostAsync("/workspace", $$"""{"image":"{{reference}}"}""").Within(Bounded.Create);

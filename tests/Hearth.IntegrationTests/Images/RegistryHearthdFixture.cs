@@ -5,7 +5,8 @@ namespace Hearth.IntegrationTests.Images;
 
 /// <summary>
 /// A loopback registry with token auth (<see cref="RegistryFixture"/>) and a hearthd that holds
-/// its credentials (<c>--registry-credentials</c>), with an images dir of its own and nothing prebuilt.
+/// its credentials (<c>--registry-credentials</c>) and lists its token server
+/// (<c>--insecure-registries</c>: both are on loopback, which only listed hosts may be), with an images dir of its own and nothing prebuilt.
 /// </summary>
 public sealed class RegistryHearthdFixture : IAsyncLifetime
 {
@@ -21,7 +22,8 @@ public sealed class RegistryHearthdFixture : IAsyncLifetime
     {
         await Registry.InitializeAsync().Within(Bounded.Daemon);
         hearthd = await HearthdInstance.StartAsync("--images-dir", ImagesDir, "--prebuild-images", "none",
-            "--registry-credentials", $"{Registry.Host}={RegistryFixture.User}:{RegistryFixture.Password}").Within(Bounded.Daemon);
+            "--registry-credentials", $"{Registry.Host}={RegistryFixture.User}:{RegistryFixture.Password}",
+            "--insecure-registries", Registry.TokenHost).Within(Bounded.Daemon);
     }
 
     public async Task DisposeAsync()

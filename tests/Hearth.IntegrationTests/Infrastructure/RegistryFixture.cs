@@ -39,6 +39,12 @@ public sealed class RegistryFixture : IAsyncLifetime
     /// <summary><c>127.0.0.1:PORT</c>, the registry part of a reference.</summary>
     public string Host { get; private set; } = "";
 
+    /// <summary>
+    /// <c>127.0.0.1:PORT</c> of the token server (plain http, the registry's realm): like the
+    /// registry, a client must list it (insecure_registries) to be let through to loopback.
+    /// </summary>
+    public string TokenHost { get; private set; } = "";
+
     /// <summary>How many tokens the token server has handed out (the Bearer flow was used).</summary>
     public int TokensIssued => Volatile.Read(ref tokenRequests);
 
@@ -58,7 +64,8 @@ public sealed class RegistryFixture : IAsyncLifetime
 
         var tokenPort = FreePort();
         tokenServer = new HttpListener();
-        tokenServer.Prefixes.Add($"http://127.0.0.1:{tokenPort}/");
+        TokenHost = $"127.0.0.1:{tokenPort}";
+        tokenServer.Prefixes.Add($"http://{TokenHost}/");
         tokenServer.Start();
         tokenLoop = Task.Run(ServeTokensAsync);
 

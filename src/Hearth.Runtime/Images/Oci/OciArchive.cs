@@ -59,6 +59,7 @@ internal static partial class OciArchive
         var parsed = OciDocuments.ReadManifest(manifest, Code, $"manifest {Digest.Short(pick.Digest)}");
         var configBytes = await source.ReadDocumentAsync(BlobPath(parsed.Config.Digest), parsed.Config.Digest, cancellationToken);
         var config = OciDocuments.ReadConfig(configBytes, Code, "image config");
+        OciImage.CheckLayerCount(parsed.Layers.Count, "the archive's image");
         if (config.DiffIds.Count != parsed.Layers.Count)
             throw new RuntimeException(Code, $"the config lists {config.DiffIds.Count} diff_ids for {parsed.Layers.Count} layers");
         var layers = new List<OciLayerBlob>();
@@ -74,6 +75,7 @@ internal static partial class OciArchive
     {
         var manifestBytes = await source.ReadDocumentAsync("manifest.json", null, cancellationToken);
         var manifest = DockerManifest(manifestBytes);
+        OciImage.CheckLayerCount(manifest.Layers.Count, "the archive's image");
         var configBytes = await source.ReadDocumentAsync(manifest.Config, DigestOfName(manifest.Config), cancellationToken);
         var config = OciDocuments.ReadConfig(configBytes, Code, manifest.Config);
         if (config.DiffIds.Count != manifest.Layers.Count)
@@ -156,7 +158,9 @@ internal static partial class OciArchive
                             if (entry.DataStream is { } data) await data.CopyToAsync(output, cancellationToken);
                         break;
                     case TarEntryType.SymbolicLink when !entry.LinkName.StartsWith('/'):
-                        var linked = Source.Normalize(Path.GetDirectoryName(name) + "/" + entry.LinkName);
+                        // Relative to the link's folder; a top-level link's folder is "" (not "/").
+                        var folder = Path.GetDirectoryName(name) ?? "";
+                        var linked = Source.Normalize(folder.Length == 0 ? entry.LinkName : folder + "/" + entry.LinkName);
                         if (linked is not null) source.Aliases[name] = linked;
                         break;
                     case TarEntryType.HardLink:
@@ -168,6 +172,12 @@ internal static partial class OciArchive
         catch (Exception e) when (e is EndOfStreamException or InvalidDataException or FormatException or ArgumentException)
         {
             throw new RuntimeException(Code, $"{Path.GetFileName(path)} is truncated or corrupt{(last is null ? "" : $" (at or after {last})")}: {e.Message}", e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The entries clash with each other (a file `a` then `a/b`, a file over a folder): the
+            // archive cannot be laid out as files, which is the archive's fault, not the server's.
+            throw new RuntimeException(Code, $"{Path.GetFileName(path)} cannot be unpacked{(last is null ? "" : $" at {last}")}: {e.Message}", e);
         }
         return source;
     }

@@ -10,8 +10,11 @@ namespace Hearth.Runtime.Images.Oci;
 /// </summary>
 internal static class OciDocuments
 {
-    /// <summary>Manifests, indexes and configs are small; a bigger one is refused rather than read into memory.</summary>
-    public const int MaxDocumentBytes = 8 * 1024 * 1024;
+    /// <summary>
+    /// Manifests, indexes, configs and token replies are small (containerd refuses manifests over
+    /// 4 MiB too); a bigger one is refused rather than read into memory.
+    /// </summary>
+    public const int MaxDocumentBytes = 4 * 1024 * 1024;
 
     public sealed record Manifest(OciDescriptor Config, IReadOnlyList<OciDescriptor> Layers);
 

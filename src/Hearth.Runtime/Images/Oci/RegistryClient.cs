@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -38,9 +39,10 @@ internal sealed partial class RegistryClient(HttpClient http, RegistryOptions op
             throw new RuntimeException("invalid_image", $"{image}: manifest type {mediaType} is not supported (OCI or Docker schema 2 only)");
 
         var parsed = OciDocuments.ReadManifest(manifest, "invalid_image", $"{image} manifest");
-        var configFile = await DownloadBlobAsync(session, parsed.Config, workDir, cancellationToken);
-        if (new FileInfo(configFile).Length > OciDocuments.MaxDocumentBytes)
+        OciImage.CheckLayerCount(parsed.Layers.Count, image.ToString());
+        if (parsed.Config.Size > OciDocuments.MaxDocumentBytes)
             throw new RuntimeException("invalid_image", $"{image}: the config blob is larger than {OciDocuments.MaxDocumentBytes} bytes");
+        var configFile = await DownloadBlobAsync(session, parsed.Config, workDir, cancellationToken);
         var config = OciDocuments.ReadConfig(await File.ReadAllBytesAsync(configFile, cancellationToken), "invalid_image", $"{image} config");
         if (config.DiffIds.Count != parsed.Layers.Count)
             throw new RuntimeException("invalid_image", $"{image}: the config lists {config.DiffIds.Count} diff_ids for {parsed.Layers.Count} layers");
@@ -65,48 +67,134 @@ internal sealed partial class RegistryClient(HttpClient http, RegistryOptions op
         return new Uri($"{scheme}://{registry}/v2/");
     }
 
-    private async Task<(byte[] Body, string? MediaType)> GetManifestAsync(Session session, string reference, string? expectedDigest, CancellationToken cancellationToken)
+    private Task<(byte[] Body, string? MediaType)> GetManifestAsync(Session session, string reference, string? expectedDigest, CancellationToken cancellationToken) =>
+        RequestAsync(session, "manifest", async watchdog =>
+        {
+            using var response = await SendAsync(session, $"{session.Image.Repository}/manifests/{reference}", ManifestAccept, watchdog);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+                throw new RuntimeException("invalid_image", $"{session.Image}: not found in the registry");
+            EnsureSuccess(response, session, "manifest");
+            var body = await ReadDocumentAsync(response, "invalid_image", $"{session.Image}: the manifest", watchdog);
+            if (expectedDigest is not null && Digest.Of(body) != expectedDigest)
+                throw new RuntimeException("digest_mismatch", $"{session.Image} manifest: expected {expectedDigest} got {Digest.Of(body)}");
+            var declared = OciDocuments.MediaTypeOf(body, "invalid_image", $"{session.Image} manifest");
+            return (body, declared ?? response.Content.Headers.ContentType?.MediaType);
+        }, cancellationToken);
+
+    /// <summary>
+    /// A document (manifest, index, token reply) read into memory, at most
+    /// <see cref="OciDocuments.MaxDocumentBytes"/> whatever the reply says of its length (a chunked
+    /// reply says nothing), each read bounded by the watchdog.
+    /// </summary>
+    private static async Task<byte[]> ReadDocumentAsync(HttpResponseMessage response, string code, string what, Watchdog watchdog)
     {
-        using var response = await SendAsync(session, $"{session.Image.Repository}/manifests/{reference}", ManifestAccept, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-            throw new RuntimeException("invalid_image", $"{session.Image}: not found in the registry");
-        EnsureSuccess(response, session, "manifest");
-        var length = response.Content.Headers.ContentLength;
-        if (length > OciDocuments.MaxDocumentBytes)
-            throw new RuntimeException("invalid_image", $"{session.Image}: the manifest is larger than {OciDocuments.MaxDocumentBytes} bytes");
-        var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
-        if (expectedDigest is not null && Digest.Of(body) != expectedDigest)
-            throw new RuntimeException("digest_mismatch", $"{session.Image} manifest: expected {expectedDigest} got {Digest.Of(body)}");
-        var declared = OciDocuments.MediaTypeOf(body, "invalid_image", $"{session.Image} manifest");
-        return (body, declared ?? response.Content.Headers.ContentType?.MediaType);
+        if (response.Content.Headers.ContentLength > OciDocuments.MaxDocumentBytes)
+            throw new RuntimeException(code, $"{what} is larger than {OciDocuments.MaxDocumentBytes} bytes");
+        watchdog.Reset();
+        await using var body = await response.Content.ReadAsStreamAsync(watchdog.Token);
+        using var document = new MemoryStream();
+        var chunk = new byte[16384];
+        while (true)
+        {
+            watchdog.Reset();
+            var read = await body.ReadAsync(chunk, watchdog.Token);
+            if (read == 0) return document.ToArray();
+            if (document.Length + read > OciDocuments.MaxDocumentBytes)
+                throw new RuntimeException(code, $"{what} is larger than {OciDocuments.MaxDocumentBytes} bytes");
+            document.Write(chunk, 0, read);
+        }
     }
 
+    /// <summary>
+    /// A blob written to <c>workDir/blobs</c>, never more than its descriptor's size (a registry
+    /// that sends more is cut off: it cannot fill the disk) and checked against its digest.
+    /// </summary>
     private async Task<string> DownloadBlobAsync(Session session, OciDescriptor blob, string workDir, CancellationToken cancellationToken)
     {
         var target = Path.Combine(workDir, "blobs", Digest.Hex(blob.Digest, "invalid_image", "blob"));
         if (File.Exists(target)) return target;
+        var what = $"{session.Image} blob {Digest.Short(blob.Digest)}";
+        if (blob.Size < 0) throw new RuntimeException("invalid_image", $"{what}: the manifest gives no size for it");
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-        using var response = await SendAsync(session, $"{session.Image.Repository}/blobs/{blob.Digest}", null, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-            throw new RuntimeException("invalid_image", $"{session.Image}: blob {blob.Digest} not found in the registry");
-        EnsureSuccess(response, session, $"blob {Digest.Short(blob.Digest)}");
         var partial = target + ".partial";
         try
         {
-            await using (var body = await response.Content.ReadAsStreamAsync(cancellationToken))
-            await using (var verifying = new VerifyingStream(body, blob.Digest, $"{session.Image} blob {Digest.Short(blob.Digest)}"))
-            await using (var output = File.Create(partial))
-                await verifying.CopyToAsync(output, cancellationToken);
+            await RequestAsync(session, $"blob {Digest.Short(blob.Digest)}", async watchdog =>
+            {
+                using var response = await SendAsync(session, $"{session.Image.Repository}/blobs/{blob.Digest}", null, watchdog);
+                if (response.StatusCode == HttpStatusCode.NotFound)
+                    throw new RuntimeException("invalid_image", $"{session.Image}: blob {blob.Digest} not found in the registry");
+                EnsureSuccess(response, session, $"blob {Digest.Short(blob.Digest)}");
+                if (response.Content.Headers.ContentLength > blob.Size)
+                    throw TooLong(what, blob.Size);
+                var buffer = ArrayPool<byte>.Shared.Rent(81920);
+                try
+                {
+                    watchdog.Reset();
+                    await using var body = await response.Content.ReadAsStreamAsync(watchdog.Token);
+                    await using var verifying = new VerifyingStream(body, blob.Digest, what);
+                    await using var output = File.Create(partial);
+                    long total = 0;
+                    while (true)
+                    {
+                        watchdog.Reset();
+                        var read = await verifying.ReadAsync(buffer, watchdog.Token);
+                        if (read == 0) break;
+                        total += read;
+                        if (total > blob.Size) throw TooLong(what, blob.Size);
+                        await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+                    }
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
+                return true;
+            }, cancellationToken);
             File.Move(partial, target);
             return target;
-        }
-        catch (Exception e) when (e is HttpRequestException or HttpIOException)
-        {
-            throw Unreachable(session.Image.Registry, e);
         }
         finally
         {
             File.Delete(partial);
+        }
+    }
+
+    private static RuntimeException TooLong(string what, long size) =>
+        new("digest_mismatch", $"{what}: the registry sends more than the {size} bytes its descriptor gives");
+
+    /// <summary>
+    /// Runs one request to the registry (its auth round trips included) under a fresh
+    /// <see cref="Watchdog"/> and turns transport failures into the contract's codes: a refused
+    /// connection or a broken one is <c>registry_unreachable</c>, a stall too; a connection the
+    /// <see cref="ConnectAsync">connect rule</see> refused keeps its own code. The caller's token
+    /// cancels as it is (an <see cref="OperationCanceledException"/>).
+    /// </summary>
+    private async Task<T> RequestAsync<T>(Session session, string what, Func<Watchdog, Task<T>> run, CancellationToken cancellationToken)
+    {
+        using var watchdog = new Watchdog(options.IdleTimeout, cancellationToken);
+        var registry = session.Image.Registry;
+        try
+        {
+            return await run(watchdog);
+        }
+        catch (OperationCanceledException e) when (watchdog.Fired)
+        {
+            throw new RuntimeException("registry_unreachable",
+                $"{registry}: {what} stalled: no data for {options.IdleTimeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s", e);
+        }
+        catch (HttpRequestException e) when (e.InnerException is RuntimeException refused)
+        {
+            throw new RuntimeException(refused.Code, refused.Message, e);
+        }
+        catch (Exception e) when (e is HttpRequestException or HttpIOException)
+        {
+            throw Unreachable(registry, e);
+        }
+        catch (TaskCanceledException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            // HttpClient.Timeout: no complete answer in time though bytes kept coming.
+            throw new RuntimeException("registry_unreachable", $"{registry}: {what}: no answer in time", e);
         }
     }
 
@@ -128,6 +216,25 @@ internal sealed partial class RegistryClient(HttpClient http, RegistryOptions op
     private static string FormatSize(long bytes) => bytes < 0 ? "size unknown"
         : bytes >= 1 << 20 ? (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MB"
         : (bytes / 1024.0).ToString("0.0", CultureInfo.InvariantCulture) + " KB";
+
+    /// <summary>
+    /// The idle timeout of one request: its token cancels when no byte arrived for
+    /// <c>idle</c> since the last <see cref="Reset"/> (called before every read), or when the
+    /// caller's token cancels.
+    /// </summary>
+    private sealed class Watchdog(TimeSpan idle, CancellationToken caller) : IDisposable
+    {
+        private readonly CancellationTokenSource source = CancellationTokenSource.CreateLinkedTokenSource(caller);
+
+        public CancellationToken Token => source.Token;
+
+        /// <summary>The watchdog, not the caller, cancelled.</summary>
+        public bool Fired => source.IsCancellationRequested && !caller.IsCancellationRequested;
+
+        public void Reset() => source.CancelAfter(idle);
+
+        public void Dispose() => source.Dispose();
+    }
 
     /// <summary>One pull: the reference, the registry's base URI and the Authorization earned so far (reused by every later request).</summary>
     private sealed class Session(ImageReference image, Uri baseUri)

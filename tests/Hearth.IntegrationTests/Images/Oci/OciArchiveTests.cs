@@ -160,6 +160,72 @@ public sealed class OciArchiveTests : IDisposable
         await AssertInvalidArchiveAsync(garbage, "garbage.gz");
     }
 
+    [Theory]
+    [InlineData("a file, then a file under it")]
+    [InlineData("a folder, then a file over it")]
+    public async Task Entries_that_clash_on_disk_are_invalid_archive(string clash)
+    {
+        var path = Path.Combine(scratch.Root, "clash.tar");
+        File.WriteAllBytes(path, (clash.StartsWith("a file", StringComparison.Ordinal)
+            ? new LayerTar().File("a", "file").File("a/b", "under a file")
+            : new LayerTar().File("a/b", "in a folder").File("a", "over the folder")).Build());
+
+        await AssertInvalidArchiveAsync(path, "clash.tar cannot be unpacked at a");
+    }
+
+    [Fact]
+    public async Task A_top_level_relative_symlink_in_the_archive_is_followed()
+    {
+        // docker save's tar with manifest.json moved aside and linked back from the top level.
+        var saved = Path.Combine(scratch.Root, "saved.tar");
+        TwoLayerImage().WriteDockerSave(saved, "demo/app:1.0");
+        var linked = Path.Combine(scratch.Root, "linked.tar");
+        using (var input = File.OpenRead(saved))
+        using (var reader = new System.Formats.Tar.TarReader(input))
+        using (var output = File.Create(linked))
+        using (var writer = new System.Formats.Tar.TarWriter(output, System.Formats.Tar.TarEntryFormat.Ustar))
+        {
+            while (reader.GetNextEntry() is { } entry)
+            {
+                if (entry.Name == "manifest.json")
+                {
+                    writer.WriteEntry(new System.Formats.Tar.UstarTarEntry(System.Formats.Tar.TarEntryType.SymbolicLink, "manifest.json") { LinkName = "real/manifest.json" });
+                    writer.WriteEntry(new System.Formats.Tar.UstarTarEntry(entry) { Name = "real/manifest.json" });
+                }
+                else writer.WriteEntry(entry);
+            }
+        }
+
+        var opened = await OciArchive.OpenAsync(linked, scratch.Work, CancellationToken.None).Within();
+
+        Assert.Equal("demo/app:1.0", opened.SuggestedName);
+        Assert.Equal(TwoLayerImage().DiffIds, opened.Layers.Select(l => l.DiffId));
+    }
+
+    [Theory]
+    [InlineData("docker-save", 64)]
+    [InlineData("docker-save", 65)]
+    [InlineData("oci-tar", 65)]
+    public async Task An_image_of_more_than_64_layers_is_refused_at_import(string format, int layers)
+    {
+        var image = new TestImage();
+        for (var i = 0; i < layers; i++) image.Layers.Add(new LayerTar().File($"layer-{i}", $"{i}").Build());
+        var path = Path.Combine(scratch.Root, $"{layers}-layers.tar");
+        if (format == "docker-save") image.WriteDockerSave(path, "demo/tall:1");
+        else image.WriteOciLayoutTar(path, "1", gzipLayers: false, gzipArchive: false);
+
+        var open = OciArchive.OpenAsync(path, scratch.Work, CancellationToken.None).Within();
+
+        if (layers <= 64)
+        {
+            Assert.Equal(layers, (await open).Layers.Count);
+            return;
+        }
+        var error = await Assert.ThrowsAsync<RuntimeException>(() => open);
+        Assert.Equal("invalid_image", error.Code);
+        Assert.Equal("the archive's image: 65 layers; at most 64 (one overlay mount stacks them all)", error.Message);
+    }
+
     private async Task AssertInvalidArchiveAsync(string path, string inMessage)
     {
         var work = Path.Combine(scratch.Root, "work-" + Path.GetFileName(path));

@@ -11,20 +11,32 @@ namespace Hearth.IntegrationTests.Images.Oci;
 public sealed class RegistryPullTests(RegistryFixture registry) : IClassFixture<RegistryFixture>, IDisposable
 {
     private readonly OciScratch scratch = new();
-    private readonly HttpClient http = new() { Timeout = TimeSpan.FromSeconds(60) };
+    private readonly List<HttpClient> clients = [];
 
     public void Dispose()
     {
-        http.Dispose();
+        foreach (var client in clients) client.Dispose();
         scratch.Dispose();
     }
 
-    private RegistryClient Client(string? password = RegistryFixture.Password) => new(http, new RegistryOptions
+    /// <summary>
+    /// A client that holds the registry's credentials (<paramref name="password"/>) and lists its
+    /// token server; with no password the registry is listed as insecure instead (loopback
+    /// registries are refused unless listed).
+    /// </summary>
+    private RegistryClient Client(string? password = RegistryFixture.Password, params string[] alsoListed)
     {
-        Credentials = password is null
-            ? new Dictionary<string, (string User, string Password)>()
-            : new Dictionary<string, (string User, string Password)> { [registry.Host] = (RegistryFixture.User, password) },
-    });
+        var options = new RegistryOptions
+        {
+            Credentials = password is null
+                ? new Dictionary<string, (string User, string Password)>()
+                : new Dictionary<string, (string User, string Password)> { [registry.Host] = (RegistryFixture.User, password) },
+            Insecure = new HashSet<string>([registry.TokenHost, .. password is null ? [registry.Host] : Array.Empty<string>(), .. alsoListed]),
+        };
+        var http = new HttpClient(RegistryClient.CreateHandler(options)) { Timeout = TimeSpan.FromSeconds(60) };
+        clients.Add(http);
+        return new RegistryClient(http, options);
+    }
 
     private async Task<string> PushTwoLayerImageAsync(string repository, string tag, bool gzip = true)
     {
@@ -113,7 +125,7 @@ public sealed class RegistryPullTests(RegistryFixture registry) : IClassFixture<
     {
         var closed = $"127.0.0.1:{RegistryFixture.FreePort()}";
         var error = await Assert.ThrowsAsync<RuntimeException>(() =>
-            Client().PullAsync($"{closed}/demo/app:1", scratch.Work, _ => { }, CancellationToken.None).Within());
+            Client(alsoListed: closed).PullAsync($"{closed}/demo/app:1", scratch.Work, _ => { }, CancellationToken.None).Within());
         Assert.Equal("registry_unreachable", error.Code);
         Assert.Contains("connection refused", error.Message, StringComparison.Ordinal);
 
@@ -121,5 +133,36 @@ public sealed class RegistryPullTests(RegistryFixture registry) : IClassFixture<
             Client().PullAsync("library/busybox:latest", scratch.Work, _ => { }, CancellationToken.None).Within());
         Assert.Equal("invalid_image", noHost.Code);
         Assert.Contains("name a registry host: host[:port]/name:tag", noHost.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_registry_on_loopback_that_is_not_listed_is_refused_and_its_token_server_is_not_asked()
+    {
+        await PushTwoLayerImageAsync("demo/unlisted", "1");
+        var tokensBefore = registry.TokensIssued;
+
+        var unlisted = await Assert.ThrowsAsync<RuntimeException>(() =>
+            Unlisted(new RegistryOptions()).PullAsync($"{registry.Host}/demo/unlisted:1", scratch.Work, _ => { }, CancellationToken.None).Within());
+
+        Assert.Equal("invalid_image", unlisted.Code);
+        Assert.Equal($"registry {registry.Host} is on this host's own networks; an operator can allow it with insecure_registries or registry_credentials", unlisted.Message);
+        Assert.Equal(tokensBefore, registry.TokensIssued);
+
+        // The registry listed with its credentials, its token server (plain http) not: the realm is refused.
+        var realm = await Assert.ThrowsAsync<RuntimeException>(() =>
+            Unlisted(new RegistryOptions
+            {
+                Credentials = new Dictionary<string, (string User, string Password)> { [registry.Host] = (RegistryFixture.User, RegistryFixture.Password) },
+            }).PullAsync($"{registry.Host}/demo/unlisted:1", scratch.Work, _ => { }, CancellationToken.None).Within());
+        Assert.Equal("invalid_image", realm.Code);
+        Assert.Contains($"the token realm http://{registry.TokenHost} is plain http", realm.Message, StringComparison.Ordinal);
+        Assert.Equal(tokensBefore, registry.TokensIssued);
+    }
+
+    private RegistryClient Unlisted(RegistryOptions options)
+    {
+        var http = new HttpClient(RegistryClient.CreateHandler(options)) { Timeout = TimeSpan.FromSeconds(60) };
+        clients.Add(http);
+        return new RegistryClient(http, options);
     }
 }
