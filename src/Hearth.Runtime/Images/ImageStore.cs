@@ -24,6 +24,9 @@ internal delegate Task<OciImage> ImagePull(string reference, string workDir, Act
 internal sealed partial class ImageStore
 {
     private readonly Dictionary<string, CatalogImage> catalog;
+    /// <summary>How long a pull may take in all (downloads of a few GB on a slow link included).</summary>
+    public static readonly TimeSpan PullDeadline = TimeSpan.FromMinutes(30);
+
     private readonly SharedOperations<ImageRecord> operations = new();
     private readonly PruneGate gate = new();
     private readonly ConcurrentDictionary<string, string> failures = new();
@@ -283,7 +286,14 @@ internal sealed partial class ImageStore
         {
             System.IO.Directory.CreateDirectory(workDir);
             report($"pulling {reference}");
-            var image = await pull!(reference, workDir, report, CancellationToken.None);
+            // A registry that trickles bytes is cut by the client's idle timeout; this bounds the whole pull.
+            using var deadline = new CancellationTokenSource(PullDeadline);
+            OciImage image;
+            try { image = await pull!(reference, workDir, report, deadline.Token); }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                throw new RuntimeException("registry_unreachable", $"pulling {reference} took longer than {PullDeadline.TotalMinutes} minutes");
+            }
             return await StoreAsync(reference, image, ImageSources.Registry, report);
         }
         finally
