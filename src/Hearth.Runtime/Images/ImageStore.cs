@@ -142,80 +142,6 @@ internal sealed partial class ImageStore
         return Track(name, report => BuildAsync(image, rebuild: true, report), progress);
     }
 
-    /// <summary>Pulls <paramref name="reference"/> again (a tag may have moved), sharing layers already here.</summary>
-    public Task<ImageRecord> PullAsync(string reference, Action<string>? progress = null)
-    {
-        if (pull is null || !NamesRegistry(reference))
-            throw new RuntimeException("invalid_image", $"'{reference}' is not a registry reference host[:port]/name:tag");
-        return Track(reference, report => PullCoreAsync(reference, report), progress);
-    }
-
-    /// <summary>Stores an image read from an archive or a registry under <paramref name="name"/>.</summary>
-    public Task<ImageRecord> ImportAsync(string name, OciImage image, string source, Action<string>? progress = null)
-    {
-        if (IsCatalog(name) || Aliases.ContainsKey(name))
-            throw new RuntimeException("invalid_image", $"'{name}' is a catalogue image or alias; import under another name");
-        return Track(name, report => StoreAsync(name, image, source, report), progress, join: false);
-    }
-
-    /// <summary>
-    /// A workspace made before layered images ran on <c>&lt;images&gt;/&lt;name&gt;/rootfs</c>. Its
-    /// disk was written against that tree, so the tree becomes a layer of its own and the workspace
-    /// keeps running on exactly what it had. The layer is a hard-linked copy (<c>cp -al</c>: no data
-    /// copied) and the old tree goes only once the layer is complete, so a failure or a crash on the
-    /// way loses nothing. Null when there is no such tree (the workspace then gets today's image).
-    /// </summary>
-    public async Task<ImagePin?> AdoptLegacyAsync(string name)
-    {
-        var key = $"legacy:{name}";
-        if (Layers.Lookup(key) is { } adopted) return new ImagePin([adopted], new ImageConfig());
-        var legacy = Path.Combine(Directory, name);
-        var rootfs = Path.Combine(legacy, "rootfs");
-        if (!File.Exists(Path.Combine(legacy, "manifest.json")) || !System.IO.Directory.Exists(rootfs)) return null;
-        var id = await Layers.EnsureAsync(key, $"{name} (from before layers)", async tree =>
-        {
-            using var copy = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("cp", ["-a", "--link", rootfs + "/.", tree])
-            {
-                RedirectStandardError = true,
-            })!;
-            var error = await copy.StandardError.ReadToEndAsync();
-            await copy.WaitForExitAsync();
-            if (copy.ExitCode != 0) throw new RuntimeException("image_adopt_failed", $"cp -al {rootfs}: {error.Trim()}");
-        }, line => LogStep(name, 0, line));
-        System.IO.Directory.Delete(legacy, recursive: true);
-        return new ImagePin([id], new ImageConfig());
-    }
-
-    /// <summary>Forgets an image; its layers stay while a workspace or another image uses them (see <see cref="Prune"/>).</summary>
-    public bool Remove(string name)
-    {
-        var path = RefPath(Resolve(name));
-        if (!File.Exists(path)) return false;
-        File.Delete(path);
-        failures.TryRemove(name, out _);
-        return true;
-    }
-
-    /// <summary>
-    /// Deletes every layer that no image and no workspace (<paramref name="pinned"/>) uses; null
-    /// when a build, import or pull runs (their layers are in no record yet: prune after them).
-    /// </summary>
-    public (int Layers, long Bytes)? Prune(IReadOnlySet<string> pinned)
-    {
-        using var turn = gate.TryBeginPrune();
-        if (turn is null) return null;
-        var used = List().SelectMany(r => r.Layers).Concat(pinned).ToHashSet(StringComparer.Ordinal);
-        int count = 0;
-        long bytes = 0;
-        foreach (var layer in Layers.List().Where(l => !used.Contains(l.Id)))
-        {
-            bytes += Layers.Remove(layer.Id);
-            count++;
-            LogPruned(layer.Id, layer.Title);
-        }
-        return (count, bytes);
-    }
-
     private Task<ImageRecord> Track(string name, Func<Action<string>, Task<ImageRecord>> work, Action<string>? progress, bool join = true) =>
         operations.RunAsync(name, async report =>
         {
@@ -279,71 +205,6 @@ internal sealed partial class ImageStore
         });
     }
 
-    private async Task<ImageRecord> PullCoreAsync(string reference, Action<string> report)
-    {
-        var workDir = Path.Combine(Directory, $".pull-{Guid.NewGuid():N}");
-        try
-        {
-            System.IO.Directory.CreateDirectory(workDir);
-            report($"pulling {reference}");
-            // A registry that trickles bytes is cut by the client's idle timeout; this bounds the whole pull.
-            using var deadline = new CancellationTokenSource(PullDeadline);
-            OciImage image;
-            try { image = await pull!(reference, workDir, report, deadline.Token); }
-            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-            {
-                throw new RuntimeException("registry_unreachable", $"pulling {reference} took longer than {PullDeadline.TotalMinutes} minutes");
-            }
-            return await StoreAsync(reference, image, ImageSources.Registry, report);
-        }
-        finally
-        {
-            if (System.IO.Directory.Exists(workDir)) System.IO.Directory.Delete(workDir, recursive: true);
-        }
-    }
-
-    private async Task<ImageRecord> StoreAsync(string name, OciImage image, string source, Action<string> report)
-    {
-        var clock = Stopwatch.StartNew();
-        var ids = new List<string>();
-        // A failure part way keeps the layers already complete: they are cache, shared by content,
-        // possibly used by another image already; prune takes them back when nothing uses them.
-        await StoreLayersAsync(image, ids, report);
-        return await SaveAsync(new ImageRecord
-        {
-            Name = name,
-            Source = source,
-            Layers = ids,
-            Config = image.Config,
-            SizeBytes = SizeOf(ids),
-            BuiltAt = DateTimeOffset.UtcNow,
-            BuildSeconds = Math.Round(clock.Elapsed.TotalSeconds, 2),
-            Digest = image.ManifestDigest,
-        });
-    }
-
-    private async Task StoreLayersAsync(OciImage image, List<string> ids, Action<string> report)
-    {
-        foreach (var (layer, index) in image.Layers.Select((l, i) => (l, i)))
-        {
-            var id = layer.DiffId.StartsWith("sha256:", StringComparison.Ordinal) ? layer.DiffId[7..] : layer.DiffId;
-            if (!LayerStore.IsId(id)) throw new RuntimeException("invalid_archive", $"layer {index + 1} has an unusable diff_id '{layer.DiffId}'");
-            var title = $"layer {index + 1}/{image.Layers.Count} {id[..12]}";
-            if (Layers.Exists(id))
-            {
-                report($"{title}: already here");
-                ids.Add(id);
-                continue;
-            }
-            ids.Add(await Layers.EnsureAsync($"oci:{id}", title, tree => Task.Run(() =>
-            {
-                using var stream = layer.OpenUncompressed();
-                LayerExtractor.Extract(stream, tree, CancellationToken.None);
-            }), report, fixedId: id));
-        }
-    }
-
-
     private async Task<ImageRecord> SaveAsync(ImageRecord record)
     {
         System.IO.Directory.CreateDirectory(RefsDir);
@@ -353,25 +214,6 @@ internal sealed partial class ImageStore
 
     /// <summary>The build key of a recipe's layer on top of <paramref name="parentIds"/> (bottom first).</summary>
     public static string StepKey(IReadOnlyList<string> parentIds, ILayerRecipe recipe) => $"step:{string.Join(',', parentIds)}:{recipe.Fingerprint}";
-
-    /// <summary>
-    /// What crashed operations left: scratch layers (see <see cref="LayerStore.SweepLeftovers"/>)
-    /// and import or pull work folders, those once they are old enough that no live operation of
-    /// another process sharing the folder can own them.
-    /// </summary>
-    public void SweepLeftovers()
-    {
-        Layers.SweepLeftovers();
-        if (!System.IO.Directory.Exists(Directory)) return;
-        foreach (var dir in System.IO.Directory.EnumerateDirectories(Directory, ".*"))
-        {
-            var name = Path.GetFileName(dir);
-            if (!name.StartsWith(".import-", StringComparison.Ordinal) && !name.StartsWith(".pull-", StringComparison.Ordinal)) continue;
-            if (System.IO.Directory.GetLastWriteTimeUtc(dir) > DateTime.UtcNow.AddHours(-6)) continue;
-            try { System.IO.Directory.Delete(dir, recursive: true); }
-            catch (IOException) { } // another process finished with it meanwhile
-        }
-    }
 
     /// <summary>True for <c>host[:port]/path...</c>: the part before the first '/' names a host (Docker's rule).</summary>
     public static bool NamesRegistry(string name)
@@ -403,6 +245,4 @@ internal sealed partial class ImageStore
     [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "image {Name}: failed")]
     private partial void LogFailed(Exception exception, string name);
 
-    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "pruned layer {Id} ({Title})")]
-    private partial void LogPruned(string id, string title);
 }
