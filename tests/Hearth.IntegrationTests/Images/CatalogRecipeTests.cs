@@ -64,16 +64,18 @@ public sealed class CatalogRecipeTests(ITestOutputHelper output) : IDisposable
         Assert.True(Environment.UserName == "root", "these tests need root");
         var lower = await BusyboxTreeAsync();
         var marker = $"hearth-timeout-{Guid.NewGuid():N}";
+        // A number no other test sleeps for: other tests' workspaces run `sleep 300`, visible in the host's /proc.
+        var seconds = Random.Shared.Next(400_000, 900_000);
 
         var error = await Assert.ThrowsAsync<RuntimeException>(() => ChrootRunner.RunAsync(
-            [lower], Path.Combine(scratch, "upper"), $"sleep 300 & exec sleep 301 # {marker}", null, TimeSpan.FromSeconds(2)).Within());
+            [lower], Path.Combine(scratch, "upper"), $"sleep {seconds} & exec sleep {seconds + 1} # {marker}", null, TimeSpan.FromSeconds(2)).Within());
         Assert.Equal("host_tool_timeout", error.Code);
 
         await Task.Delay(500);
         Assert.DoesNotContain(scratch, await File.ReadAllTextAsync("/proc/self/mountinfo"), StringComparison.Ordinal);
         var left = Directory.EnumerateDirectories("/proc").Select(p => Path.Combine(p, "cmdline")).Where(File.Exists)
             .Select(p => { try { return File.ReadAllText(p); } catch (IOException) { return ""; } })
-            .Where(c => c.Contains(marker, StringComparison.Ordinal) || c.StartsWith("sleep\0300", StringComparison.Ordinal)).ToList();
+            .Where(c => c.Contains(marker, StringComparison.Ordinal) || c.StartsWith($"sleep\0{seconds}", StringComparison.Ordinal)).ToList();
         Assert.Empty(left);
     }
 
