@@ -52,20 +52,20 @@ public sealed class AptSourcesTests : IDisposable
         apt.Write("sources.list.d/debian.sources", """
             Types: deb
             # http://snapshot.debian.org/archive/debian-security/20250520T000000Z
-            URIs: http://deb.debian.org/debian-security
+            URIs: http://mirror.example/debian-security
             Suites: bookworm-security
             Components: main
             Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 
             Types: deb
             # http://snapshot.debian.org/archive/debian/20250520T000000Z
-            URIs: http://deb.debian.org/debian
+            URIs: http://mirror.example/debian
             Suites: bookworm bookworm-updates
             Components: main
             Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
             """);
 
-        Assert.Equal("http://deb.debian.org/debian", Find());
+        Assert.Equal("http://mirror.example/debian", Find());
     }
 
     [Fact]
