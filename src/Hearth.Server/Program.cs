@@ -69,7 +69,7 @@ services.AddSingleton(sp =>
 {
     var processes = sp.GetRequiredService<IProcessRunner>();
     var registry = new RegistryClient(sp.GetRequiredService<IHttpClientFactory>().CreateClient("registry"), registryOptions);
-    var store = new ImageStore(options.ImagesDir, ImageCatalog.Images(options.AptMirror), options.ImageAliases,
+    var store = new ImageStore(options.ImagesDir, ImageCatalog.Images(), options.ImageAliases,
         ImageCatalog.ProbeAsync, registry.PullAsync,
         sp.GetRequiredService<ILogger<ImageStore>>(), options.AptMirror);
     store.SweepLeftovers();

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Hearth.IntegrationTests.Infrastructure;
-using Hearth.Runtime.Images.Catalog;
+using Hearth.Runtime.Images;
 using Hearth.Testing;
 using Xunit.Abstractions;
 

@@ -18,7 +18,7 @@ internal static class CatalogLayerCache
 
     private static LayerStore Store { get; } = new(RepositoryPaths.TestImages);
 
-    public static CatalogImage Image(string name) => ImageCatalog.Images(null).Single(i => i.Name == name);
+    public static CatalogImage Image(string name) => ImageCatalog.Images().Single(i => i.Name == name);
 
     /// <summary>The image's layer trees, bottom first, building the missing ones.</summary>
     public static async Task<IReadOnlyList<string>> EnsureAsync(string name, ITestOutputHelper? output = null)

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Hearth.IntegrationTests.Infrastructure;
 using Hearth.Runtime;
+using Hearth.Runtime.Images;
 using Hearth.Runtime.Images.Catalog;
 using Xunit.Abstractions;
 
@@ -189,7 +190,7 @@ public sealed class CatalogRecipeTests(ITestOutputHelper output) : IDisposable
         // On disk: every image's layers once, against each image as a full copy.
         long sumOfImages = 0;
         var folders = new HashSet<string>();
-        foreach (var image in ImageCatalog.Images(null))
+        foreach (var image in ImageCatalog.Images())
         {
             var trees = await CatalogLayerCache.EnsureAsync(image.Name, output).Within(CatalogLayerCache.FirstBuild);
             sumOfImages += trees.Sum(LayerTree.SizeOf);

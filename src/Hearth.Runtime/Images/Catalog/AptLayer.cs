@@ -62,7 +62,6 @@ internal sealed partial class AptLayer(IReadOnlyList<string> packages, string ex
             else if (line.StartsWith("hearth: ", StringComparison.Ordinal))
                 context.Progress(line[8..]);
         }, TimeSpan.FromMinutes(30), cancellationToken);
-        context.Progress($"layer {LayerTree.Describe(LayerTree.SizeOf(context.Tree))}");
     }
 
     // apt-get's summary (apt-private/private-output.cc): "12 upgraded, 42 newly installed, 0 to remove ..."

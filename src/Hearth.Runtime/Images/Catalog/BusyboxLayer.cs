@@ -39,6 +39,6 @@ internal sealed class BusyboxLayer(string busyboxPath = "/bin/busybox", IProcess
             count++;
         }
         RootfsBasics.Ensure(rootfs);
-        context.Progress($"layer {LayerTree.Describe(LayerTree.SizeOf(rootfs))}, {count} applet links");
+        context.Progress($"{count} applet links");
     }
 }

@@ -39,7 +39,6 @@ internal sealed class DebootstrapLayer(string suite, IReadOnlyList<string> inclu
 
         Clean(context.Tree);
         RootfsBasics.Ensure(context.Tree);
-        context.Progress($"layer {LayerTree.Describe(LayerTree.SizeOf(context.Tree))}");
     }
 
     /// <summary>

@@ -29,10 +29,8 @@ internal static class ImageCatalog
 
     private const string SystemPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
-    /// <param name="aptMirror">Unused by the recipes themselves (they read <see cref="LayerBuildContext.AptMirror"/>); kept for the store's call.</param>
-    public static IReadOnlyList<CatalogImage> Images(string? aptMirror = null)
+    public static IReadOnlyList<CatalogImage> Images()
     {
-        _ = aptMirror;
         string[] basics = ["ca-certificates", "curl", "git"];
         var bookworm = new DebootstrapLayer("bookworm", basics);
         var trixie = new DebootstrapLayer("trixie", basics);

@@ -2,9 +2,11 @@ using System.IO.Enumeration;
 using System.Runtime.InteropServices;
 using System.Text;
 
-namespace Hearth.Runtime.Images.Catalog;
+using Hearth.Runtime.Interop;
 
-/// <summary>Helpers on a finished layer folder.</summary>
+namespace Hearth.Runtime.Images;
+
+/// <summary>Walking and measuring a layer folder, and the overlayfs marks in its xattrs (trusted.*: only root, which hearthd is, reads them).</summary>
 internal static partial class LayerTree
 {
     private const string Opaque = "trusted.overlay.opaque";
@@ -30,22 +32,20 @@ internal static partial class LayerTree
     {
         var seen = new HashSet<(ulong Device, ulong Inode)>();
         long total = 0;
-        Span<byte> stat = stackalloc byte[StatSize];
         foreach (var (path, isDirectory) in Walk(tree))
         {
-            if (isDirectory) continue;
-            if (Lstat(path, stat) != 0) continue; // gone meanwhile
-            // struct stat on x86_64 (asm/stat.h): st_dev@0, st_ino@8, st_nlink@16, st_mode@24, st_size@48.
-            var mode = BitConverter.ToUInt32(stat[24..28]);
-            if ((mode & 0xF000) != 0x8000) continue; // regular files only (whiteouts are char devices)
-            var nlink = BitConverter.ToUInt64(stat[16..24]);
-            if (nlink > 1 && !seen.Add((BitConverter.ToUInt64(stat[0..8]), BitConverter.ToUInt64(stat[8..16])))) continue;
-            total += BitConverter.ToInt64(stat[48..56]);
+            if (isDirectory || FileStatus.TryOf(path) is not { } status) continue; // gone meanwhile
+            if (status.Type == FileStatus.S_IFREG && IsFirstLink(status, seen)) total += status.Size;
         }
         return total;
     }
 
-    private const int StatSize = 144;
+    /// <summary>True for a file with one link, and for the first of its links a walk meets.</summary>
+    internal static bool IsFirstLink(FileStatus status, HashSet<(ulong Device, ulong Inode)> seen) =>
+        status.Links <= 1 || seen.Add((status.Device, status.Inode));
+
+    /// <summary>True when the directory hides everything below it in lower layers.</summary>
+    public static bool IsOpaque(string directory) => Get(directory, Opaque) == "y";
 
     /// <summary>"123.4 MiB".</summary>
     public static string Describe(long bytes) => $"{bytes / 1024.0 / 1024.0:0.0} MiB";
@@ -98,10 +98,6 @@ internal static partial class LayerTree
 
     [LibraryImport("libc", EntryPoint = "llistxattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint Llistxattr(string path, byte[]? list, nint size);
-
-    // glibc 2.33+ exports lstat itself (before, only __lxstat).
-    [LibraryImport("libc", EntryPoint = "lstat", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Lstat(string path, Span<byte> buffer);
 
     [LibraryImport("libc", EntryPoint = "lremovexattr", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int Lremovexattr(string path, string name);
