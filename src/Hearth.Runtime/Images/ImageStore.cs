@@ -39,13 +39,7 @@ internal sealed partial class ImageStore
     {
         Directory = directory;
         this.catalog = catalog.ToDictionary(i => i.Name);
-        foreach (var (alias, target) in aliases)
-        {
-            if (this.catalog.ContainsKey(alias))
-                throw new ArgumentException($"image alias '{alias}' hides the catalogue image of that name");
-            if (aliases.ContainsKey(target))
-                throw new ArgumentException($"image alias '{alias}' points at another alias '{target}'");
-        }
+        if (AliasProblem(aliases, this.catalog.Keys) is { } problem) throw new ArgumentException(problem);
         Aliases = aliases;
         Layers = new LayerStore(directory);
         AptMirror = aptMirror;
@@ -61,6 +55,18 @@ internal sealed partial class ImageStore
     public IReadOnlyCollection<CatalogImage> Catalog => catalog.Values;
 
     private string RefsDir => Path.Combine(Directory, "refs");
+
+    /// <summary>What is wrong with a set of aliases, or null: one may neither hide a catalogue image nor point at another alias.</summary>
+    public static string? AliasProblem(IReadOnlyDictionary<string, string> aliases, IEnumerable<string> catalogue)
+    {
+        var names = catalogue.ToHashSet(StringComparer.Ordinal);
+        foreach (var (alias, target) in aliases)
+        {
+            if (names.Contains(alias)) return $"image alias '{alias}' is a catalogue image; an alias cannot replace it";
+            if (aliases.ContainsKey(target)) return $"image alias '{alias}' points at the alias '{target}'; name the image itself";
+        }
+        return null;
+    }
 
     /// <summary>The name an alias stands for, or the name itself.</summary>
     public string Resolve(string name) => Aliases.TryGetValue(name, out var target) ? target : name;

@@ -28,22 +28,26 @@ internal sealed class SharedOperations<T>
             return operation.Completion.Task;
         }
         operation.Listen(listener);
-        _ = Task.Run(async () =>
-        {
-            // Out of the table before the outcome is known: whoever sees the outcome and asks
-            // again starts afresh instead of joining what has already finished.
-            T result;
-            try { result = await work(operation.Report); }
-            catch (Exception e)
-            {
-                running.TryRemove(new KeyValuePair<string, Operation>(name, operation));
-                operation.Completion.SetException(e);
-                return;
-            }
-            running.TryRemove(new KeyValuePair<string, Operation>(name, operation));
-            operation.Completion.SetResult(result);
-        });
+        // Started here, not on the thread pool: the work's first steps (entering the prune gate)
+        // happen before this returns, so nothing can slip in between "started" and "running".
+        _ = RunAsync(name, operation, work);
         return operation.Completion.Task;
+    }
+
+    private async Task RunAsync(string name, Operation operation, Func<Action<string>, Task<T>> work)
+    {
+        // Out of the table before the outcome is known: whoever sees the outcome and asks again
+        // starts afresh instead of joining what has already finished.
+        T result;
+        try { result = await work(operation.Report); }
+        catch (Exception e)
+        {
+            running.TryRemove(new KeyValuePair<string, Operation>(name, operation));
+            operation.Completion.SetException(e);
+            return;
+        }
+        running.TryRemove(new KeyValuePair<string, Operation>(name, operation));
+        operation.Completion.SetResult(result);
     }
 
     private sealed class Operation

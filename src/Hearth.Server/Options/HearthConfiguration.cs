@@ -85,14 +85,9 @@ internal static class HearthConfiguration
                     : throw new OptionsException($"registry_credentials for {p.Key} must be user:password")),
             InsecureRegistries = (raw["insecure_registries"] ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(),
         };
-        var catalogue = Hearth.Runtime.Images.Catalog.ImageCatalog.Images().Select(i => i.Name).ToHashSet();
-        foreach (var (alias, target) in options.ImageAliases)
-        {
-            if (catalogue.Contains(alias))
-                throw new OptionsException($"image_aliases: '{alias}' is a catalogue image; an alias cannot replace it");
-            if (options.ImageAliases.ContainsKey(target))
-                throw new OptionsException($"image_aliases: '{alias}' points at the alias '{target}'; name the image itself");
-        }
+        var catalogue = Hearth.Runtime.Images.Catalog.ImageCatalog.Images().Select(i => i.Name);
+        if (Hearth.Runtime.Images.ImageStore.AliasProblem(options.ImageAliases, catalogue) is { } problem)
+            throw new OptionsException($"image_aliases: {problem}");
         // Every workspace's range must fit in 32-bit uids.
         if (options.UidBase + options.MaxWorkspaces * Hearth.Runtime.WorkspaceSpec.UidRangeSize > uint.MaxValue)
             throw new OptionsException($"uid_base {options.UidBase} + max_workspaces {options.MaxWorkspaces} x {Hearth.Runtime.WorkspaceSpec.UidRangeSize} exceeds the 32-bit uid space");
