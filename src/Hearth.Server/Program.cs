@@ -14,6 +14,7 @@ using Hearth.Server.Options;
 using Hearth.Server.Persistence;
 using Hearth.Server.RuntimeApi;
 using Hearth.Server.RuntimeApi.Watchers;
+using Hearth.Server.Workloads;
 using Hearth.Server.Workspaces;
 
 HearthOptions options;
@@ -82,6 +83,7 @@ services.AddSingleton(TimeProvider.System);
 services.AddSingleton(sp => new RuntimeTokens(options.DataDir, sp.GetRequiredService<TimeProvider>()));
 services.AddSingleton<AgentPool>();
 services.AddSingleton<ExecTasks>();
+services.AddSingleton<WorkloadAgent>();
 services.AddSingleton<WorkspaceEvents>();
 services.AddSingleton<Hearth.Server.RuntimeApi.Terminals.TerminalRegistry>();
 services.AddSingleton<Hearth.Server.RuntimeApi.Terminals.RuntimeSocketHub>();
@@ -102,6 +104,8 @@ app.MapWorkspaceEndpoints();
 app.MapResourceEndpoints();
 app.MapNetworkEndpoints();
 app.MapRuntimeAccessEndpoints();
+app.MapWorkloadEndpoints();
+app.MapWorkspaceLogEndpoints();
 
 var apiUrl = $"http://{options.ApiListen}";
 if (AdminBootstrap.EnsureAdminKey(app.Services.GetRequiredService<ApiKeyRepository>(), options.DataDir, apiUrl) is var (clientId, clientSecret))
