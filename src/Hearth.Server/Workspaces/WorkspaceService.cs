@@ -108,15 +108,18 @@ internal sealed partial class WorkspaceService(
         {
             // The firewall knows the workspace before its network exists: never a moment unguarded.
             await network.AddAsync(record);
-            initPids[id] = await driver.CreateAsync(SpecOf(record), CancellationToken.None);
+            var pid = initPids[id] = await driver.CreateAsync(SpecOf(record), CancellationToken.None);
+            await CreateConfigWorkloadsAsync(pid, input.Workloads);
         }
         catch (Exception e)
         {
             LogCreateFailed(e, id);
+            initPids.TryRemove(id, out int _);
             await DestroyQuietlyAsync(id);
             await ForgetNetworkQuietlyAsync(record); // before the row goes: its address stays reserved until then
             repository.Delete(id);
-            throw new ApiException(500, ErrorCodes.CreateFailed, $"creating the workspace failed: {e.Message}");
+            // A workload of config.workloads the agent refused is the request's fault: its own status.
+            throw e as ApiException ?? new ApiException(500, ErrorCodes.CreateFailed, $"creating the workspace failed: {e.Message}");
         }
         record = MarkRunning(record with
         {
