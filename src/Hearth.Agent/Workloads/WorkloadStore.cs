@@ -41,9 +41,11 @@ internal sealed class WorkloadStore(string directory)
         var path = PathOf(stored.Spec.Id!);
         var temporary = path + ".tmp";
         using (var file = new FileStream(temporary, new FileStreamOptions
-               {
-                   Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-               }))
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
         {
             JsonSerializer.Serialize(file, stored, StoredWorkloadJsonContext.Default.StoredWorkload);
             file.Flush(flushToDisk: true);
