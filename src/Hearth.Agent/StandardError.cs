@@ -14,8 +14,15 @@ internal static unsafe class StandardError
 {
     private const int Fd = 2;
 
-    /// <summary>Writes "hearth-agent: <paramref name="message"/>" and a newline; errors are ignored.</summary>
-    public static void WriteLine(string message) => WriteRaw("hearth-agent: " + message + "\n");
+    /// <summary>The workspace's boot log, once the init has opened it: every message goes there too (<c>source=boot</c>).</summary>
+    public static Logs.SegmentedLog? BootLog { get; set; }
+
+    /// <summary>Writes "hearth-agent: <paramref name="message"/>" and a newline, and notes it in the boot log; errors are ignored.</summary>
+    public static void WriteLine(string message)
+    {
+        WriteRaw("hearth-agent: " + message + "\n");
+        BootLog?.Note(message);
+    }
 
     /// <summary>Writes <paramref name="text"/> as is; errors are ignored, there is nowhere to report them.</summary>
     public static void WriteRaw(string text)

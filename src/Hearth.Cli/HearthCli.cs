@@ -15,6 +15,8 @@ internal static class HearthCli
         global.AddTo(root);
         root.Subcommands.Add(WorkspaceCommand.Create(context, global));
         root.Subcommands.Add(ImageCommand.Create(context, global));
+        root.Subcommands.Add(WorkloadCommand.Create(context, global));
+        root.Subcommands.Add(LogsCommand.Create(context, global));
         root.Subcommands.Add(ExecCommand.Create(context, global));
         root.Subcommands.Add(ShellCommand.Create(context, global));
         root.Subcommands.Add(CopyCommand.Create(context, global));

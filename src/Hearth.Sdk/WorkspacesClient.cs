@@ -28,6 +28,9 @@ public sealed class WorkspacesClient
         Resources = new ResourcesClient(connection);
         Network = new NetworkClient(connection);
         Images = new ImagesClient(connection);
+        Workloads = new WorkloadsClient(connection);
+        Logs = new LogsClient(connection);
+        Metrics = new MetricsClient(connection);
     }
 
     /// <summary>CPU, memory and disk of a workspace.</summary>
@@ -38,6 +41,15 @@ public sealed class WorkspacesClient
 
     /// <summary>The catalogue of images a workspace can be created from.</summary>
     public ImagesClient Images { get; }
+
+    /// <summary>Supervised long-running processes inside a workspace, their logs and stats: <c>/workspace/{id}/workloads</c>.</summary>
+    public WorkloadsClient Workloads { get; }
+
+    /// <summary>A workspace's boot and cmd logs: <c>/workspace/{id}/logs</c>.</summary>
+    public LogsClient Logs { get; }
+
+    /// <summary>What a workspace uses (CPU, memory, disk, network), once or as a stream: <c>/workspace/{id}/stats</c>.</summary>
+    public MetricsClient Metrics { get; }
 
     /// <summary>Creates a workspace: <c>POST /workspace</c>. Returns once it runs.</summary>
     /// <param name="request">The image and, optionally, name, mode and configuration.</param>

@@ -1,5 +1,6 @@
 using Hearth.Agent.Interop;
 using Hearth.Agent.Server;
+using Hearth.Agent.Workloads;
 
 namespace Hearth.Agent.Init;
 
@@ -13,6 +14,9 @@ internal sealed class InitCommand
 {
     /// <summary>What the remaining processes get between SIGTERM and SIGKILL once CMD has exited.</summary>
     private static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(2);
+
+    /// <summary>The same with workloads running: within hearthd's default stop grace (10 s), before its SIGKILL.</summary>
+    private static readonly TimeSpan WorkloadGracePeriod = TimeSpan.FromSeconds(8);
 
     /// <summary>Exit code when CMD cannot be started, as sh(1p) reports a command not found.</summary>
     private const int CannotRun = 127;
@@ -66,22 +70,34 @@ internal sealed class InitCommand
         using var signals = SignalForwarder.Register(supervisor);
         new Reaper(supervisor).Start();
 
+        // One thread moves the output of every process the agent starts: exec tasks, workloads, CMD.
+        var pump = PipePump.Start(out var pumpError);
+        if (pump is null)
+            StandardError.WriteLine($"agent socket, workloads and logs disabled: eventfd: {Libc.Describe(pumpError)}");
+
+        // Workloads and logs live on the workspace's disk: only as PID 1 of a workspace, never
+        // on a developer's machine (the paths are absolute).
+        var workloads = isInit && pump is not null ? WorkloadsSetup.Create(supervisor, pump) : null;
+        supervisor.Workloads = workloads;
+
         // Before CMD starts, so hearthd can dial as soon as the workspace runs. Outside a pid
         // namespace only on request: the default path is at the root of the host.
         var socketPath = _socketPath ?? (isInit ? AgentServer.DefaultSocketPath : null);
-        if (socketPath is not null)
-            AgentServer.TryStart(socketPath, supervisor);
+        if (socketPath is not null && pump is not null)
+            AgentServer.TryStart(socketPath, supervisor, pump);
 
         if (_argv.Length > 0)
         {
             var stdinPath = StandardInput.IsInheritable() ? null : StandardInput.Substitute;
-            var error = supervisor.StartMain(_argv, stdinPath);
+            var error = workloads is null ? supervisor.StartMain(_argv, stdinPath) : WorkloadsSetup.StartLoggedMain(workloads, supervisor, _argv, stdinPath);
             if (error != 0)
             {
                 StandardError.WriteLine($"cannot run '{_argv[0]}': {Libc.Describe(error)}");
                 return CannotRun;
             }
         }
+
+        workloads?.Boot();
 
         // kill(2) with pid -1 reaches every process in the pid namespace but PID 1 itself, and
         // whatever is left dies with PID 1 anyway (pid_namespaces(7)). Outside a namespace the
@@ -90,16 +106,24 @@ internal sealed class InitCommand
         var mainPid = supervisor.MainPid;
         var everyone = isInit ? -1 : mainPid != 0 ? -mainPid : 0;
 
-        if (supervisor.WaitForEnd() is not { } mainStatus)
+        var mainStatus = supervisor.WaitForEnd();
+        // Workloads stop with the workspace (and are not recorded as stopped by a request); they
+        // may need longer than leftovers of a command to shut down cleanly (a database).
+        workloads?.BeginShutdown();
+        var grace = workloads?.AnyRunning == true ? WorkloadGracePeriod : GracePeriod;
+        if (mainStatus is null)
         {
-            // Told to stop with no command running: best effort for anything a `crun exec` left.
-            if (everyone != 0) Libc.Kill(everyone, Libc.SIGTERM);
+            // Told to stop with no command running: whatever a workload or `crun exec` left.
+            if (everyone == 0) return 0;
+            Libc.Kill(everyone, Libc.SIGTERM);
+            supervisor.WaitUntilChildless(grace);
+            Libc.Kill(everyone, Libc.SIGKILL);
             return 0;
         }
 
         Libc.Kill(everyone, Libc.SIGTERM);
-        supervisor.WaitUntilChildless(GracePeriod);
+        supervisor.WaitUntilChildless(grace);
         Libc.Kill(everyone, Libc.SIGKILL);
-        return mainStatus.ToExitCode();
+        return mainStatus.Value.ToExitCode();
     }
 }

@@ -46,6 +46,12 @@ internal sealed class Supervisor
     /// </summary>
     private long _childlessGeneration = -1;
 
+    /// <summary>
+    /// The workloads (docs/design/workloads.md), once the init has set them up: only as PID 1 of
+    /// a workspace, whose disk they live on. Set before the protocol server starts.
+    /// </summary>
+    public Workloads.WorkloadManager? Workloads { get; set; }
+
     /// <summary>The main command's pid and process group id; 0 if it never started.</summary>
     public int MainPid
     {
@@ -56,15 +62,17 @@ internal sealed class Supervisor
     /// Starts the main command. The pid is recorded under the lock that <see cref="OnReaped"/>
     /// takes, so the reaper cannot collect the command's status before it knows the pid, however
     /// fast the command exits. Returns 0 or an error number; does not start anything (and returns
-    /// 0) if a terminating signal has already arrived.
+    /// 0) if a terminating signal has already arrived. Output goes to <paramref name="stdoutFd"/>
+    /// and <paramref name="stderrFd"/> (the cmd log's pipes), or to the agent's own when -1.
     /// </summary>
-    public int StartMain(IReadOnlyList<string> argv, string? stdinPath)
+    public int StartMain(IReadOnlyList<string> argv, string? stdinPath, int stdoutFd = -1, int stderrFd = -1)
     {
         lock (_gate)
         {
             if (_terminateSignal != 0) return 0;
 
-            var error = PosixSpawn.Start(new SpawnOptions { Argv = argv, StdinPath = stdinPath }, out var pid);
+            var error = PosixSpawn.Start(
+                new SpawnOptions { Argv = argv, StdinPath = stdinPath, StdoutFd = stdoutFd, StderrFd = stderrFd }, out var pid);
             if (error != 0) return error;
 
             _mainPid = pid;
@@ -182,6 +190,10 @@ internal sealed class Supervisor
     /// </summary>
     public void OnSignal(int signal)
     {
+        // SIGTERM is how a workspace is stopped: workloads stop now, beside the main command,
+        // and none restarts. Outside the lock: the workloads take theirs first, then this one.
+        if (signal == Libc.SIGTERM) Workloads?.BeginShutdown();
+
         lock (_gate)
         {
             if (_mainPid != 0 && _mainStatus is null)

@@ -12,7 +12,7 @@ internal static unsafe class PosixSpawn
 {
     /// <summary>
     /// Starts <see cref="SpawnOptions.Argv"/> as the leader of a new process group (of a new
-    /// session, on a terminal, with <see cref="SpawnOptions.TerminalPath"/>), with an empty
+    /// session, on a terminal, with <see cref="SpawnOptions.TerminalPath"/>, or with <see cref="SpawnOptions.NewSession"/>), with an empty
     /// signal mask and every signal at its default disposition. Returns 0, or the error number
     /// (with glibc, an exec or chdir failure in the child is reported here).
     /// </summary>
@@ -77,11 +77,11 @@ internal static unsafe class PosixSpawn
 
                 // A session leader is already the leader of its group, and setpgid(2) fails with
                 // EPERM for one: a terminal's process gets SETSID instead of SETPGROUP.
-                var group = options.TerminalPath is null ? Libc.POSIX_SPAWN_SETPGROUP : Libc.POSIX_SPAWN_SETSID;
+                var group = options.TerminalPath is null && !options.NewSession ? Libc.POSIX_SPAWN_SETPGROUP : Libc.POSIX_SPAWN_SETSID;
                 error = Libc.PosixSpawnAttrSetFlags(
                     &attributes,
                     (short)(group | Libc.POSIX_SPAWN_SETSIGMASK | Libc.POSIX_SPAWN_SETSIGDEF));
-                if (error == 0 && options.TerminalPath is null) error = Libc.PosixSpawnAttrSetPGroup(&attributes, 0);
+                if (error == 0 && group == Libc.POSIX_SPAWN_SETPGROUP) error = Libc.PosixSpawnAttrSetPGroup(&attributes, 0);
                 if (error == 0) error = Libc.PosixSpawnAttrSetSigMask(&attributes, &none);
                 if (error == 0) error = Libc.PosixSpawnAttrSetSigDefault(&attributes, &all);
                 if (error != 0) return error;

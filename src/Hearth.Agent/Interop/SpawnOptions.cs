@@ -31,6 +31,12 @@ internal sealed record SpawnOptions
     /// </summary>
     public string? TerminalPath { get; init; }
 
+    /// <summary>
+    /// Start a new session (setsid) instead of only a new process group, without a terminal: a
+    /// workload, whose processes are then found by their session id however they regroup.
+    /// </summary>
+    public bool NewSession { get; init; }
+
     /// <summary>A descriptor that becomes the child's fd 1; -1 to inherit the agent's.</summary>
     public int StdoutFd { get; init; } = -1;
 

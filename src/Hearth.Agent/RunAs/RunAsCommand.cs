@@ -103,7 +103,7 @@ internal sealed unsafe class RunAsCommand
     }
 
     /// <summary>Reads the image's account files (a missing one reads as empty, as in a scratch image) and resolves <paramref name="spec"/>.</summary>
-    private static Account? Resolve(string spec, out string error)
+    internal static Account? Resolve(string spec, out string error)
     {
         try
         {

@@ -29,17 +29,10 @@ internal sealed class AgentServer
 
     /// <summary>
     /// Listens on <paramref name="path"/> and starts accepting on a thread of its own; returns
-    /// false (after a message on stderr) if it cannot.
+    /// false (after a message on stderr) if it cannot. Processes it starts are read by <paramref name="pump"/>.
     /// </summary>
-    public static bool TryStart(string path, Supervisor supervisor)
+    public static bool TryStart(string path, Supervisor supervisor, PipePump pump)
     {
-        var pump = PipePump.Start(out var error);
-        if (pump is null)
-        {
-            StandardError.WriteLine($"agent socket disabled: eventfd: {Interop.Libc.Describe(error)}");
-            return false;
-        }
-
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         try
         {

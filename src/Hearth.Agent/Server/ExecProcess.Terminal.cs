@@ -28,7 +28,7 @@ internal sealed partial class ExecProcess
     /// Pump thread: the size the last <c>resize</c> asked for, once; null if none is pending.
     /// The pump applies it, since the master's numbers are the pump's to use.
     /// </summary>
-    public AgentPtySize? TakeResize() => IsTerminal ? Interlocked.Exchange(ref _pendingSize, null) : null;
+    public override AgentPtySize? TakeResize() => IsTerminal ? Interlocked.Exchange(ref _pendingSize, null) : null;
 
     private static ExecProcess? StartOnTerminal(
         Connection connection, uint stream, AgentMessage request, AgentPtySize size, string program, string cwd,

@@ -18,7 +18,7 @@ namespace Hearth.Agent.Server;
 /// every output frame was queued before the pipe's end of file was recorded, so <c>exit</c> is
 /// the last frame of the stream. Lock order: this process, then the connection.
 /// </remarks>
-internal sealed partial class ExecProcess : IChildWatcher, IAgentStream
+internal sealed partial class ExecProcess : PumpedProcess, IChildWatcher, IAgentStream
 {
     /// <summary>
     /// Stdin bytes queued for a process that does not read them. The protocol has no flow control
@@ -57,13 +57,9 @@ internal sealed partial class ExecProcess : IChildWatcher, IAgentStream
     /// <summary>Its pid, also its process group id.</summary>
     public int Pid { get; private set; }
 
-    // The agent's ends of the pipes; -1 once closed (or, for stdin, when it is /dev/null). On a
-    // terminal, StdoutFd is the master and StdinFd a dup(2) of it: two numbers for one open
-    // file, so the pump closes each once without ever closing a number twice.
-    // The pump's alone after PipePump.Add (see remarks on the type).
-    internal int StdoutFd = -1;
-    internal int StderrFd = -1;
-    internal int StdinFd = -1;
+    // The agent's ends of the pipes are PumpedProcess's fields. On a terminal, StdoutFd is the
+    // master and StdinFd a dup(2) of it: two numbers for one open file, so the pump closes each
+    // once without ever closing a number twice.
 
     /// <summary>
     /// Creates the pipes and starts the process of <paramref name="request"/>, which
@@ -151,14 +147,14 @@ internal sealed partial class ExecProcess : IChildWatcher, IAgentStream
     // ---- Called by the pump thread. ----
 
     /// <summary>Whether output should wait because the connection is congested.</summary>
-    public bool IsOutputHeld => Volatile.Read(ref _connection)?.IsCongested ?? false;
+    public override bool IsOutputHeld => Volatile.Read(ref _connection)?.IsCongested ?? false;
 
     /// <summary>A chunk of output, sent as it is or dropped when the connection is gone.</summary>
-    public void OnOutput(FrameKind kind, ReadOnlySpan<byte> chunk) =>
+    public override void OnOutput(FrameKind kind, ReadOnlySpan<byte> chunk) =>
         Volatile.Read(ref _connection)?.Send(kind, Stream, chunk.ToArray());
 
     /// <summary>The pipe of <paramref name="kind"/> reached end of file (the pump has closed it).</summary>
-    public void OnOutputEnd(FrameKind kind)
+    public override void OnOutputEnd(FrameKind kind)
     {
         lock (_gate)
         {
@@ -172,7 +168,7 @@ internal sealed partial class ExecProcess : IChildWatcher, IAgentStream
     /// What the pump should do with stdin now: close it (true), or write <paramref name="chunk"/>
     /// if it is not empty. The chunk stays queued until <see cref="OnStdinWritten"/>.
     /// </summary>
-    public bool NextStdin(out ReadOnlyMemory<byte> chunk)
+    public override bool NextStdin(out ReadOnlyMemory<byte> chunk)
     {
         lock (_gate)
         {
@@ -182,7 +178,7 @@ internal sealed partial class ExecProcess : IChildWatcher, IAgentStream
     }
 
     /// <summary><paramref name="count"/> bytes of the chunk from <see cref="NextStdin"/> were written.</summary>
-    public void OnStdinWritten(int count)
+    public override void OnStdinWritten(int count)
     {
         lock (_gate)
         {
@@ -196,7 +192,7 @@ internal sealed partial class ExecProcess : IChildWatcher, IAgentStream
     }
 
     /// <summary>The process's end of stdin is closed (EPIPE): nothing queued can arrive any more.</summary>
-    public void OnStdinBroken()
+    public override void OnStdinBroken()
     {
         lock (_gate)
         {

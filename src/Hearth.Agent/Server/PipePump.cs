@@ -28,14 +28,14 @@ internal sealed unsafe class PipePump
     private const long TrimThreshold = 1024 * 1024;
 
     private readonly object _gate = new();
-    private readonly List<ExecProcess> _added = [];
+    private readonly List<PumpedProcess> _added = [];
     private readonly int _wakeFd;
     private int _wakePending;
 
     // The processes and the poll set, rebuilt on every pass; the pump thread's alone.
-    private readonly List<ExecProcess> _processes = [];
+    private readonly List<PumpedProcess> _processes = [];
     private PollFd[] _fds = new PollFd[8];
-    private (ExecProcess Process, PipeRole Role)[] _owners = new (ExecProcess, PipeRole)[8];
+    private (PumpedProcess Process, PipeRole Role)[] _owners = new (PumpedProcess, PipeRole)[8];
     private int _count;
 
     private PipePump(int wakeFd) => _wakeFd = wakeFd;
@@ -73,7 +73,7 @@ internal sealed unsafe class PipePump
     }
 
     /// <summary>Hands <paramref name="process"/>'s pipes to the pump thread.</summary>
-    public void Add(ExecProcess process)
+    public void Add(PumpedProcess process)
     {
         lock (_gate) _added.Add(process);
         Wake();
@@ -198,7 +198,7 @@ internal sealed unsafe class PipePump
         return allocated - state.AllocatedAtTrim <= TrimThreshold ? -1 : TrimIntervalMilliseconds;
     }
 
-    private void Watch(int fd, short events, ExecProcess process, PipeRole role)
+    private void Watch(int fd, short events, PumpedProcess process, PipeRole role)
     {
         if (_count == _fds.Length)
         {
@@ -211,7 +211,7 @@ internal sealed unsafe class PipePump
         _count++;
     }
 
-    private static void PumpOutput(ExecProcess process, PipeRole role, byte[] buffer)
+    private static void PumpOutput(PumpedProcess process, PipeRole role, byte[] buffer)
     {
         var kind = role == PipeRole.Stdout ? FrameKind.Stdout : FrameKind.Stderr;
         ref var fd = ref role == PipeRole.Stdout ? ref process.StdoutFd : ref process.StderrFd;
@@ -232,14 +232,14 @@ internal sealed unsafe class PipePump
     }
 
     /// <summary>Sets a terminal's size if a <c>resize</c> is pending (a master number is the pump's to use).</summary>
-    private static void ApplyResize(ExecProcess process)
+    private static void ApplyResize(PumpedProcess process)
     {
         if (process.TakeResize() is not { } size) return;
         var master = process.StdoutFd >= 0 ? process.StdoutFd : process.StdinFd;
         if (master >= 0) Pty.SetSize(master, size.Cols, size.Rows);
     }
 
-    private static void PumpStdin(ExecProcess process, short events)
+    private static void PumpStdin(PumpedProcess process, short events)
     {
         if ((events & (Libc.POLLERR | Libc.POLLHUP | Libc.POLLNVAL)) == 0)
         {

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using Hearth.Cli.Output;
 using Hearth.Protocol.Json;
 using Hearth.Protocol.Workspaces;
@@ -19,8 +18,7 @@ internal static class CreateCommand
         var mode = new Option<string?>("--mode") { Description = "Lifetime mode", HelpName = "MODE" };
         mode.AcceptOnlyFromAmong(WorkspaceMode.Permanent, WorkspaceMode.Temporary);
         var ttl = new Option<string?>("--ttl") { Description = "Time to live, such as 30m, 2h or a number of seconds", HelpName = "DURATION" };
-        var env = new Option<string[]>("--env", "-e") { Description = "Environment variable of the workspace's processes (repeatable)", HelpName = "K=V" };
-        env.Validators.Add(ValidateEnv);
+        var env = CliOptions.Env("Environment variable of the workspace's processes (repeatable)");
         var idempotencyKey = new Option<string?>("--idempotency-key") { Description = "Makes a retried create return the first workspace", HelpName = "KEY" };
         var commandLine = new Argument<string[]>("command")
         {
@@ -73,32 +71,14 @@ internal static class CreateCommand
             return null;
         }
 
-        Dictionary<string, string>? variables = null;
-        foreach (var entry in env)
-        {
-            var separator = entry.IndexOf('=', StringComparison.Ordinal);
-            (variables ??= new(StringComparer.Ordinal))[entry[..separator]] = entry[(separator + 1)..];
-        }
-
         return new WorkspaceConfig
         {
             Cpus = cpus,
             MemoryMb = memoryMb,
             DiskSizeMb = diskMb,
             Ttl = ttl,
-            Env = variables,
+            Env = CliOptions.EnvMap(env),
             Cmd = commandLine.Length == 0 ? null : commandLine,
         };
-    }
-
-    private static void ValidateEnv(OptionResult result)
-    {
-        foreach (var token in result.Tokens)
-        {
-            if (token.Value.IndexOf('=', StringComparison.Ordinal) <= 0)
-            {
-                result.AddError($"--env '{token.Value}' is not of the form KEY=VALUE.");
-            }
-        }
     }
 }

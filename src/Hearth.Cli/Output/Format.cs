@@ -41,6 +41,20 @@ internal static class Format
         };
     }
 
+    /// <summary>A length of time, coarsely: <c>42s</c>, <c>5m</c>, <c>3h</c>, <c>12d</c>; <c>-</c> when unknown.</summary>
+    public static string Duration(double? seconds) => seconds switch
+    {
+        null or < 0 => "-",
+        < 60 => string.Create(CultureInfo.InvariantCulture, $"{(int)seconds}s"),
+        < 3600 => string.Create(CultureInfo.InvariantCulture, $"{(int)(seconds / 60)}m"),
+        < 2 * 86400 => string.Create(CultureInfo.InvariantCulture, $"{(int)(seconds / 3600)}h"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{(int)(seconds / 86400)}d"),
+    };
+
+    /// <summary>A UTC timestamp to the millisecond, as log lines carry it.</summary>
+    public static string LogTimestamp(DateTimeOffset value) =>
+        value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
     /// <summary>A UTC timestamp to the second, ISO 8601.</summary>
     public static string Timestamp(DateTimeOffset value) =>
         value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);

@@ -47,6 +47,43 @@ internal static class ApiPaths
         return action is null ? path : path + "/" + action;
     }
 
+    /// <summary><c>workspace/{id}/workloads/{workload}[/action]</c>; the workload is an id or a name.</summary>
+    public static string Workload(string workspaceId, string workloadId, string? action = null)
+    {
+        var path = Workspace(workspaceId, "workloads/" + Segment(workloadId, nameof(workloadId), "workload id or name"));
+        return action is null ? path : path + "/" + action;
+    }
+
+    /// <summary>
+    /// One caller-supplied path segment, escaped. EscapeDataString leaves '.' alone, and Uri
+    /// resolves "." and ".." segments away: "workloads/.." would silently address another endpoint.
+    /// </summary>
+    public static string Segment(string value, string parameter, string what)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(value, parameter);
+        if (value is "." or "..")
+        {
+            throw new ArgumentException($"'{value}' is not a {what}.", parameter);
+        }
+
+        return Uri.EscapeDataString(value);
+    }
+
+    /// <summary>A path with a query of the values that are set (the same form as the runtime gateway's).</summary>
+    public static string Query(string path, params (string Name, object? Value)[] parameters) => RuntimePaths.Query(path, parameters);
+
+    /// <summary>A duration as the whole seconds the API's <c>timeout</c> and <c>interval</c> take, rounded up; null stays null.</summary>
+    public static long? Seconds(TimeSpan? duration, string parameter)
+    {
+        if (duration is not { } value)
+        {
+            return null;
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(value, TimeSpan.Zero, parameter);
+        return (long)Math.Ceiling(value.TotalSeconds);
+    }
+
     public static string List(ListWorkspacesQuery? query)
     {
         if (query is null)

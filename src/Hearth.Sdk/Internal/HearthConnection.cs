@@ -96,23 +96,27 @@ internal sealed class HearthConnection : IDisposable
         return WithTrailingSlash(gateway);
     }
 
-    /// <summary>Sends a call and reads its success body as <typeparamref name="T"/>.</summary>
+    /// <summary>
+    /// Sends a call and reads its success body as <typeparamref name="T"/>, within the client's timeout
+    /// or <paramref name="timeout"/> (a call that waits on the server by design, such as a workload's stop).
+    /// </summary>
     public async Task<T> SendAsync<T>(
         HttpMethod method,
         string relativePath,
         HttpContent? content,
         JsonTypeInfo<T> responseType,
         CancellationToken cancellationToken,
-        bool authenticate = true)
+        bool authenticate = true,
+        TimeSpan? timeout = null)
     {
-        using var timeout = CreateTimeout(cancellationToken);
+        using var bounded = CreateTimeout(cancellationToken, timeout ?? _timeout);
         try
         {
-            using var response = await SendCoreAsync(method, relativePath, content, authenticate, timeout.Token).ConfigureAwait(false);
+            using var response = await SendCoreAsync(method, relativePath, content, authenticate, accept: null, bounded.Token).ConfigureAwait(false);
             T? value;
             try
             {
-                value = await response.Content.ReadFromJsonAsync(responseType, timeout.Token).ConfigureAwait(false);
+                value = await response.Content.ReadFromJsonAsync(responseType, bounded.Token).ConfigureAwait(false);
             }
             catch (JsonException ex)
             {
@@ -134,10 +138,10 @@ internal sealed class HearthConnection : IDisposable
     /// <summary>Sends a call whose success body carries nothing the caller needs.</summary>
     public async Task SendAsync(HttpMethod method, string relativePath, HttpContent? content, CancellationToken cancellationToken)
     {
-        using var timeout = CreateTimeout(cancellationToken);
+        using var timeout = CreateTimeout(cancellationToken, _timeout);
         try
         {
-            using var response = await SendCoreAsync(method, relativePath, content, authenticate: true, timeout.Token).ConfigureAwait(false);
+            using var response = await SendCoreAsync(method, relativePath, content, authenticate: true, accept: null, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsOurTimeout(ex, cancellationToken))
         {
@@ -146,16 +150,17 @@ internal sealed class HearthConnection : IDisposable
     }
 
     /// <summary>
-    /// Sends a call whose answer is read as it arrives (NDJSON progress): <paramref name="headersTimeout"/>
+    /// Sends a call whose answer is read as it arrives (NDJSON progress, SSE): <paramref name="headersTimeout"/>
     /// bounds the wait for the response headers only, the body is read for as long as the caller wants.
-    /// The caller disposes the response.
+    /// <paramref name="accept"/> replaces <c>application/json</c> in the Accept header. The caller disposes the response.
     /// </summary>
     public async Task<HttpResponseMessage> OpenAsync(
         HttpMethod method,
         string relativePath,
         HttpContent? content,
         TimeSpan headersTimeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        string? accept = null)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         if (headersTimeout != System.Threading.Timeout.InfiniteTimeSpan)
@@ -165,7 +170,7 @@ internal sealed class HearthConnection : IDisposable
 
         try
         {
-            return await SendCoreAsync(method, relativePath, content, authenticate: true, timeout.Token).ConfigureAwait(false);
+            return await SendCoreAsync(method, relativePath, content, authenticate: true, accept, timeout.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (IsOurTimeout(ex, cancellationToken))
         {
@@ -194,11 +199,12 @@ internal sealed class HearthConnection : IDisposable
         string relativePath,
         HttpContent? content,
         bool authenticate,
+        string? accept,
         CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         using var request = new HttpRequestMessage(method, new Uri(BaseAddress, relativePath)) { Content = content };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(accept ?? "application/json"));
         request.Headers.UserAgent.Add(UserAgent);
         if (authenticate)
         {
@@ -227,12 +233,12 @@ internal sealed class HearthConnection : IDisposable
         }
     }
 
-    private CancellationTokenSource CreateTimeout(CancellationToken cancellationToken)
+    private static CancellationTokenSource CreateTimeout(CancellationToken cancellationToken, TimeSpan timeout)
     {
         var source = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        if (_timeout != System.Threading.Timeout.InfiniteTimeSpan)
+        if (timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
-            source.CancelAfter(_timeout);
+            source.CancelAfter(timeout);
         }
 
         return source;

@@ -66,6 +66,9 @@ internal sealed class RuntimeConnection(HearthConnection control, RuntimeTokenSo
     /// </summary>
     public const string WorkspaceHeader = "X-Workspace-Id";
 
+    /// <summary>Names the gateway in the message of a stream that broke.</summary>
+    public const string Source = "the runtime gateway";
+
     public string WorkspaceId => tokens.WorkspaceId;
 
     public HearthConnection Control => control;

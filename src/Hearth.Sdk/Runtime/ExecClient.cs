@@ -1,4 +1,3 @@
-using System.Net.ServerSentEvents;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -205,17 +204,12 @@ public sealed class ExecClient
         RequestBody? body,
         [EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        using var response = await _connection.OpenAsync(method, path, body, cancellationToken).ConfigureAwait(false);
-        using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        var items = SseParser.Create(stream).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-        await using (items.ConfigureAwait(false))
+        var response = await _connection.OpenAsync(method, path, body, cancellationToken).ConfigureAwait(false);
+        await foreach (var item in ServerSentEvents.ReadAsync(response, RuntimeConnection.Source, cancellationToken).ConfigureAwait(false))
         {
-            while (await RuntimeConnection.MoveNextAsync(items).ConfigureAwait(false))
+            foreach (var e in Parse(item.EventType, item.Data))
             {
-                foreach (var e in Parse(items.Current.EventType, items.Current.Data))
-                {
-                    yield return e;
-                }
+                yield return e;
             }
         }
     }

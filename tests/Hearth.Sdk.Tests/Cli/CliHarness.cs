@@ -36,6 +36,9 @@ internal sealed class CliHarness(FakeHandler handler)
     /// <summary>What the command reads from stdin.</summary>
     public byte[] StandardInput { get; set; } = [];
 
+    /// <summary>Cancels the run as Ctrl+C cancels a command's token.</summary>
+    public CancellationToken Cancellation { get; set; }
+
     public async Task<CliRun> RunAsync(params string[] args)
     {
         using var output = new StringWriter();
@@ -56,7 +59,7 @@ internal sealed class CliHarness(FakeHandler handler)
             StandardError = stderr,
         };
 
-        var exitCode = await HearthCli.RunAsync(args, context).Within();
+        var exitCode = await HearthCli.RunAsync(args, context, Cancellation).Within();
         return new CliRun(exitCode, output.ToString(), error.ToString()) { StandardOutput = stdout.ToArray(), StandardError = stderr.ToArray() };
     }
 }

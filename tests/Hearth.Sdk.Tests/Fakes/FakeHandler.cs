@@ -40,6 +40,16 @@ internal sealed class FakeHandler(Func<RecordedRequest, CancellationToken, Task<
     public static HttpResponseMessage Response(HttpStatusCode status, string body, string contentType = "application/json") =>
         new(status) { Content = new StringContent(body, Encoding.UTF8, contentType) };
 
+    /// <summary>A streamed answer whose body arrives <paramref name="chunk"/> bytes per read (<see cref="ChunkedStream"/>).</summary>
+    public static HttpResponseMessage Streamed(string body, string contentType, int chunk = 3) =>
+        new(HttpStatusCode.OK)
+        {
+            Content = new StreamContent(new ChunkedStream(Encoding.UTF8.GetBytes(body), chunk))
+            {
+                Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType) },
+            },
+        };
+
     /// <summary>Answers each request from a route table keyed by "METHOD /path"; anything else is a 404 envelope.</summary>
     public static FakeHandler Routes(params (string Route, HttpStatusCode Status, string Body)[] routes) =>
         new((request, _) =>

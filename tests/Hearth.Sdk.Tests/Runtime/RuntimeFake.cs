@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text;
 using Hearth.Sdk.Runtime;
 using Hearth.Sdk.Tests.Fakes;
 
@@ -46,14 +45,7 @@ internal sealed class RuntimeFake
     public static RuntimeFake Answering(string json, HttpStatusCode status = HttpStatusCode.OK) =>
         new(_ => FakeHandler.Response(status, json));
 
-    public static HttpResponseMessage Stream(string body, string contentType, int chunk = 3) =>
-        new(HttpStatusCode.OK)
-        {
-            Content = new StreamContent(new ChunkedStream(Encoding.UTF8.GetBytes(body), chunk))
-            {
-                Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType) },
-            },
-        };
+    public static HttpResponseMessage Stream(string body, string contentType, int chunk = 3) => FakeHandler.Streamed(body, contentType, chunk);
 
     public HearthClient Client(Uri? gatewayOverride = null) =>
         new(new HearthClientOptions

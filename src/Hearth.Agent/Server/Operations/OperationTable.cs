@@ -21,6 +21,18 @@ internal static class OperationTable
         ["search.content"] = Search.ContentSearchOperation.Run,
         ["search.files"] = Search.FileSearchOperation.Run,
         ["search.status"] = Search.SearchStatusOperation.Run,
+        ["workload.create"] = Workloads.WorkloadOperations.Create,
+        ["workload.list"] = Workloads.WorkloadOperations.List,
+        ["workload.get"] = Workloads.WorkloadOperations.Get,
+        ["workload.update"] = Workloads.WorkloadOperations.Update,
+        ["workload.start"] = Workloads.WorkloadOperations.Start,
+        ["workload.stop"] = Workloads.WorkloadOperations.Stop,
+        ["workload.delete"] = Workloads.WorkloadOperations.Delete,
+        ["workload.delete_all"] = Workloads.WorkloadOperations.DeleteAll,
+        ["workload.stats"] = Workloads.WorkloadOperations.Stats,
+        ["logs.read"] = Logs.LogOperations.Read,
+        ["logs.clear"] = Logs.LogOperations.Clear,
+        ["logs.config"] = Logs.LogOperations.Config,
     };
 
     public static OperationHandler? Find(string op) => Handlers.GetValueOrDefault(op);

@@ -1,0 +1,536 @@
+using Hearth.Agent.Init;
+using Hearth.Agent.Interop;
+using Hearth.Agent.Logs;
+using Hearth.Agent.Server;
+using Hearth.Agent.Server.Operations;
+using Hearth.Protocol.Workloads;
+
+namespace Hearth.Agent.Workloads;
+
+/// <summary>
+/// The workloads of this workspace (docs/design/workloads.md): their definitions on the disk,
+/// their runs, their restart policies, their logs. Requests come from operation threads, ends
+/// from the reaper (a status) and the pump (the pipes' end), restarts from the scheduler; all of
+/// them change state under <see cref="_gate"/>. Lock order: this gate, then the supervisor's
+/// (spawns), the pump's (adds) and a log's (notes) — none of those calls back in while held.
+/// </summary>
+internal sealed partial class WorkloadManager
+{
+    /// <summary>How long a run's end waits for its pipes to close after its status arrived (a process of its session may hold them).</summary>
+    private static readonly TimeSpan OutputGrace = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long a stop waits after SIGKILL before it reports the state as it is.</summary>
+    private static readonly TimeSpan KillGrace = TimeSpan.FromSeconds(5);
+
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMinutes(1);
+
+    private readonly object _gate = new();
+    private readonly List<Workload> _workloads = [];
+    private readonly Supervisor _supervisor;
+    private readonly PipePump _pump;
+    private readonly Scheduler _scheduler;
+    private readonly WorkloadStore _store;
+    private readonly WorkloadUsage _usage = new();
+    private bool _shuttingDown;
+    private bool _sweeping;
+
+    public WorkloadManager(Supervisor supervisor, PipePump pump, Scheduler scheduler, WorkloadStore store, SegmentedLog boot, SegmentedLog cmd)
+    {
+        _supervisor = supervisor;
+        _pump = pump;
+        _scheduler = scheduler;
+        _store = store;
+        BootLog = boot;
+        CmdLog = cmd;
+    }
+
+    /// <summary>The agent's own messages and its workloads' comings and goings (<c>source=boot</c>).</summary>
+    public SegmentedLog BootLog { get; }
+
+    /// <summary>The main command's output (<c>source=cmd</c>).</summary>
+    public SegmentedLog CmdLog { get; }
+
+    /// <summary>Reads the output of workloads and of the main command into their logs.</summary>
+    public PipePump Pump => _pump;
+
+    /// <summary>Loads the definitions and starts what should run with the workspace; then sweeps the logs every minute.</summary>
+    public void Boot()
+    {
+        lock (_gate)
+        {
+            foreach (var stored in _store.Load(BootLog.Note))
+            {
+                SegmentedLog log;
+                try { log = OpenLog(stored.Spec); }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    BootLog.Note($"workload {stored.Spec.Name}: cannot open its log: {e.Message}; not started");
+                    continue;
+                }
+
+                var workload = new Workload(stored, log);
+                _workloads.Add(workload);
+                var spec = workload.Spec;
+                if (spec.AutoStart && spec.Enabled && (!workload.StoppedByRequest || spec.RestartPolicy == WorkloadRestartPolicy.Always))
+                {
+                    if (!spec.KeepLogs) log.Clear();
+                    Launch(workload);
+                }
+            }
+            if (_workloads.Count > 0) ScheduleSweep();
+        }
+    }
+
+    public WorkloadInfo Create(WorkloadSpec request)
+    {
+        WorkloadRules.Check(request);
+        lock (_gate)
+        {
+            if (_workloads.Count >= WorkloadLimits.MaxWorkloads)
+                throw new OperationException("workload_limit", $"a workspace has at most {WorkloadLimits.MaxWorkloads} workloads");
+            var id = request.Id ?? NewId();
+            if (FindOrNull(id) is not null)
+                throw new OperationException("workload_exists", $"a workload with the id or name '{id}' exists");
+            if (FindOrNull(request.Name) is not null)
+                throw new OperationException("workload_exists", $"a workload named '{request.Name}' exists");
+
+            var now = DateTimeOffset.UtcNow;
+            var stored = new StoredWorkload
+            {
+                Spec = request with { Id = id, Origin = request.Origin ?? "api" },
+                CreatedAt = now,
+                UpdatedAt = now,
+            };
+            var log = OpenLog(stored.Spec);
+            _store.Save(stored);
+            var workload = new Workload(stored, log);
+            _workloads.Add(workload);
+            ScheduleSweep();
+            BootLog.Note($"workload {workload.Spec.Name} ({id}) created");
+            if (stored.Spec.AutoStart && stored.Spec.Enabled) Launch(workload);
+            return workload.ToInfo();
+        }
+    }
+
+    public IReadOnlyList<WorkloadInfo> List()
+    {
+        lock (_gate) return _workloads.Select(w => w.ToInfo()).ToList();
+    }
+
+    public WorkloadInfo Get(string reference)
+    {
+        lock (_gate) return Find(reference).ToInfo();
+    }
+
+    public WorkloadInfo Update(string reference, WorkloadPatch patch)
+    {
+        lock (_gate)
+        {
+            var workload = Find(reference);
+            if (patch.Name is { } name && name != workload.Spec.Name && FindOrNull(name) is not null)
+                throw new OperationException("workload_exists", $"a workload with the id or name '{name}' exists");
+            var spec = WorkloadRules.Apply(workload.Spec, patch);
+            WorkloadRules.Check(spec);
+            var previous = workload.Spec;
+            workload.Spec = spec;
+            workload.UpdatedAt = DateTimeOffset.UtcNow;
+            Persist(workload, () => workload.Spec = previous);
+            workload.Log.SetLimits(MaxBytes(spec), Retention(spec));
+            return workload.ToInfo();
+        }
+    }
+
+    /// <summary>Starts a workload that does not run (a request: the restart count starts again); one that runs is left as it is.</summary>
+    public WorkloadInfo Start(string reference)
+    {
+        lock (_gate)
+        {
+            var workload = Find(reference);
+            if (workload.Run is not null)
+            {
+                if (workload.StopRequested)
+                    throw new OperationException("conflict", $"workload {workload.Spec.Name} is being stopped; start it once the stop has returned");
+                return workload.ToInfo();
+            }
+
+            CancelRestart(workload);
+            if (workload.StoppedByRequest)
+            {
+                workload.StoppedByRequest = false;
+                Persist(workload, () => workload.StoppedByRequest = true);
+            }
+
+            workload.RestartCount = 0;
+            workload.RestartsInARow = 0;
+            if (!workload.Spec.KeepLogs) workload.Log.Clear();
+            Launch(workload);
+            return workload.ToInfo();
+        }
+    }
+
+    /// <summary>Stops a workload and returns once its run has ended: SIGTERM to its session, SIGKILL after <paramref name="timeout"/>.</summary>
+    public WorkloadInfo Stop(string reference, TimeSpan timeout)
+    {
+        lock (_gate)
+        {
+            var workload = Find(reference);
+            StopLocked(workload, timeout);
+            return workload.ToInfo();
+        }
+    }
+
+    /// <summary>Stops a workload and forgets it: its definition and its log go.</summary>
+    public WorkloadInfo Delete(string reference, TimeSpan timeout)
+    {
+        lock (_gate) return DeleteLocked(Find(reference), timeout);
+    }
+
+    public IReadOnlyList<WorkloadInfo> DeleteAll(TimeSpan timeout)
+    {
+        lock (_gate) return _workloads.ToList().Where(w => !w.Deleted).Select(w => DeleteLocked(w, timeout)).ToList();
+    }
+
+    /// <summary>The figures of one workload, or of all; takes up to 250 ms when there is no recent sample to compare with.</summary>
+    public IReadOnlyList<WorkloadStats> Stats(string? reference)
+    {
+        List<WorkloadUsage.Subject> subjects;
+        lock (_gate)
+        {
+            var chosen = reference is null ? _workloads : [Find(reference)];
+            subjects = chosen.Select(w => new WorkloadUsage.Subject(
+                w.Id, w.Spec.Name, w.State, w.Run?.Pid,
+                w.Run is { } run ? (DateTimeOffset.UtcNow - run.StartedAt).TotalSeconds : 0, w.RestartCount)).ToList();
+        }
+
+        return _usage.Measure(subjects);
+    }
+
+    /// <summary>A workload's log.</summary>
+    public SegmentedLog LogOf(string reference)
+    {
+        lock (_gate) return Find(reference).Log;
+    }
+
+    /// <summary>Every workload's log, with the workload's name.</summary>
+    public IReadOnlyList<(string Name, SegmentedLog Log)> Logs()
+    {
+        lock (_gate) return _workloads.Select(w => (w.Spec.Name, w.Log)).ToList();
+    }
+
+    /// <summary>
+    /// The workspace is stopping (the agent got SIGTERM): nothing restarts any more, and every
+    /// workload gets SIGTERM now; the init's shutdown sends everyone SIGKILL after its grace.
+    /// Nothing is recorded as a stop request, so the workloads start again with the workspace.
+    /// </summary>
+    public void BeginShutdown()
+    {
+        lock (_gate)
+        {
+            if (_shuttingDown) return;
+            _shuttingDown = true;
+            foreach (var workload in _workloads)
+            {
+                CancelRestart(workload);
+                if (workload.State == WorkloadState.Pending) workload.State = WorkloadState.Stopped;
+                if (workload.Run is { } run) SignalSession(run.Pid, Libc.SIGTERM);
+            }
+        }
+    }
+
+    /// <summary>Whether any workload has a process (the shutdown gives them a longer grace).</summary>
+    public bool AnyRunning
+    {
+        get { lock (_gate) return _workloads.Any(w => w.Run is not null); }
+    }
+
+    // ---- Runs. ----
+
+    /// <summary>Under the gate: starts a run of <paramref name="workload"/>, or records why it cannot start.</summary>
+    private void Launch(Workload workload)
+    {
+        workload.NextRestartAt = null;
+        var options = WorkloadLauncher.Prepare(workload.Spec, out var failure);
+        if (options is null)
+        {
+            CannotStart(workload, failure);
+            return;
+        }
+
+        var run = new WorkloadRun(this, workload);
+        var output = LoggedOutput.Create(workload.Log, tee: false, run.OnOutputEnded, out var stdoutWrite, out var stderrWrite, out var error);
+        if (output is null)
+        {
+            CannotStart(workload, $"cannot create pipes: {Libc.Describe(error)}");
+            return;
+        }
+
+        try
+        {
+            error = _supervisor.StartChild(options with { StdinPath = "/dev/null", StdoutFd = stdoutWrite, StderrFd = stderrWrite }, run, out var pid);
+            if (error != 0)
+            {
+                output.CloseAll();
+                CannotStart(workload, $"cannot run {workload.Spec.Cmd[0]}: {Libc.Describe(error)}");
+                return;
+            }
+
+            run.Pid = pid;
+        }
+        finally
+        {
+            // The child has its copies (or never started); the agent keeps only its own ends.
+            Pipe.Close(ref stdoutWrite);
+            Pipe.Close(ref stderrWrite);
+        }
+
+        workload.Run = run;
+        workload.State = WorkloadState.Running;
+        workload.StartedAt = run.StartedAt;
+        workload.ExitCode = null;
+        workload.ExitSignal = null;
+        workload.Error = null;
+        _pump.Add(output);
+        workload.Log.Note($"started (pid {run.Pid}): {string.Join(' ', workload.Spec.Cmd)}");
+    }
+
+    private void CannotStart(Workload workload, string reason)
+    {
+        workload.State = WorkloadState.Failed;
+        workload.Error = reason;
+        workload.FinishedAt = DateTimeOffset.UtcNow;
+        workload.Log.Note($"cannot start: {reason}");
+        BootLog.Note($"workload {workload.Spec.Name}: cannot start: {reason}");
+        EndedForGood(workload);
+    }
+
+    /// <summary>Reaper thread: the run's leader has been reaped.</summary>
+    internal void OnRunExited(WorkloadRun run, WaitStatus status)
+    {
+        lock (_gate)
+        {
+            run.Status = status;
+            // The run is its leader: what it left in its session goes with it (as a container's
+            // processes go with its init), so a restart never meets the last run's children.
+            SignalSession(run.Pid, Libc.SIGKILL);
+            if (run.OutputEnded)
+                Finish(run);
+            else
+                _scheduler.Schedule(OutputGrace, () =>
+                {
+                    lock (_gate)
+                    {
+                        if (!run.Finished) Finish(run);
+                    }
+                });
+        }
+    }
+
+    /// <summary>Pump thread: both output pipes of the run are closed.</summary>
+    internal void OnRunOutputEnded(WorkloadRun run)
+    {
+        lock (_gate)
+        {
+            run.OutputEnded = true;
+            if (run.Status is not null && !run.Finished) Finish(run);
+        }
+    }
+
+    /// <summary>Under the gate: the run is over; decides, by the policy, what comes next.</summary>
+    private void Finish(WorkloadRun run)
+    {
+        run.Finished = true;
+        Monitor.PulseAll(_gate);
+        var workload = run.Workload;
+        if (workload.Run != run) return;
+
+        var status = run.Status!.Value;
+        var now = DateTimeOffset.UtcNow;
+        workload.Run = null;
+        workload.FinishedAt = now;
+        workload.ExitCode = status.Exited ? status.ExitStatus : null;
+        workload.ExitSignal = status.Exited ? null : status.TermSignal;
+        var how = status.Exited ? $"exited with code {status.ExitStatus}" : $"killed by signal {status.TermSignal}";
+        if (workload.Deleted) return;
+
+        if (workload.StopRequested || _shuttingDown)
+        {
+            workload.StopRequested = false;
+            workload.State = WorkloadState.Stopped;
+            workload.Log.Note($"stopped ({how})");
+            return;
+        }
+
+        var failed = !(status.Exited && status.ExitStatus == 0);
+        var restart = workload.Spec.RestartPolicy switch
+        {
+            WorkloadRestartPolicy.Always or WorkloadRestartPolicy.UnlessStopped => true,
+            WorkloadRestartPolicy.OnFailure => failed,
+            _ => false,
+        };
+        if (now - run.StartedAt >= TimeSpan.FromSeconds(WorkloadLimits.StableRunSeconds))
+            workload.RestartsInARow = 0;
+
+        if (!restart)
+        {
+            workload.State = failed ? WorkloadState.Failed : WorkloadState.Exited;
+            workload.Error = failed ? how : null;
+            workload.Log.Note(how);
+            BootLog.Note($"workload {workload.Spec.Name} {how}");
+            EndedForGood(workload);
+            return;
+        }
+
+        var max = workload.Spec.MaxRestarts;
+        if (max > 0 && workload.RestartsInARow >= max)
+        {
+            workload.State = WorkloadState.Failed;
+            workload.Error = $"{how}; gave up after {max} restarts in a row";
+            workload.Log.Note(workload.Error);
+            BootLog.Note($"workload {workload.Spec.Name}: {workload.Error}");
+            EndedForGood(workload);
+            return;
+        }
+
+        var delay = RestartDelay(workload.Spec, workload.RestartsInARow);
+        workload.RestartsInARow++;
+        workload.RestartCount++;
+        workload.State = WorkloadState.Pending;
+        workload.NextRestartAt = now + delay;
+        workload.Log.Note($"{how}; restarting in {delay.TotalSeconds:0.###} s (restart {workload.RestartCount})");
+        BootLog.Note($"workload {workload.Spec.Name} {how}; restarting in {delay.TotalSeconds:0.###} s");
+        workload.RestartTimer = _scheduler.Schedule(delay, () =>
+        {
+            lock (_gate)
+            {
+                if (workload.State != WorkloadState.Pending || workload.Deleted || _shuttingDown) return;
+                workload.RestartTimer = 0;
+                Launch(workload);
+            }
+        });
+    }
+
+    /// <summary>The workload will not run again by itself: <c>vm_on_exit</c> may end the workspace.</summary>
+    private void EndedForGood(Workload workload)
+    {
+        if (workload.Spec.VmOnExit is not ("stop" or "exit") || _shuttingDown) return;
+        BootLog.Note($"workload {workload.Spec.Name} ended; stopping the workspace (vm_on_exit: {workload.Spec.VmOnExit})");
+        // As if the workspace were told to stop: the main command (if any) gets SIGTERM, then all.
+        _scheduler.Schedule(TimeSpan.Zero, () => _supervisor.OnSignal(Libc.SIGTERM));
+    }
+
+    private static TimeSpan RestartDelay(WorkloadSpec spec, int inARow)
+    {
+        var seconds = spec.RestartDelay * (spec.RestartBackoff ? Math.Pow(2, Math.Min(inARow, 30)) : 1);
+        return TimeSpan.FromSeconds(Math.Min(seconds, WorkloadLimits.MaxRestartDelaySeconds));
+    }
+
+    // ---- Stop and delete. ----
+
+    private void StopLocked(Workload workload, TimeSpan timeout)
+    {
+        CancelRestart(workload);
+        if (!workload.StoppedByRequest)
+        {
+            workload.StoppedByRequest = true;
+            Persist(workload, () => workload.StoppedByRequest = false);
+        }
+
+        if (workload.State == WorkloadState.Pending) workload.State = WorkloadState.Stopped;
+        if (workload.Run is not { } run) return;
+
+        workload.StopRequested = true;
+        SignalSession(run.Pid, Libc.SIGTERM);
+        if (!WaitForFinish(run, timeout))
+        {
+            workload.Log.Note($"still running {timeout.TotalSeconds:0.###} s after SIGTERM: SIGKILL");
+            SignalSession(run.Pid, Libc.SIGKILL);
+            WaitForFinish(run, KillGrace);
+        }
+    }
+
+    private WorkloadInfo DeleteLocked(Workload workload, TimeSpan timeout)
+    {
+        StopLocked(workload, timeout);
+        workload.Deleted = true;
+        _workloads.Remove(workload);
+        try { _store.Delete(workload.Id); }
+        catch (IOException e) { BootLog.Note($"workload {workload.Spec.Name}: cannot delete its definition: {e.Message}"); }
+        workload.Log.Delete();
+        BootLog.Note($"workload {workload.Spec.Name} ({workload.Id}) deleted");
+        return workload.ToInfo();
+    }
+
+    /// <summary>Under the gate, which it releases while it waits: true once the run has finished.</summary>
+    private bool WaitForFinish(WorkloadRun run, TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        while (!run.Finished)
+        {
+            var remaining = deadline - Environment.TickCount64;
+            if (remaining <= 0) return false;
+            Monitor.Wait(_gate, (int)Math.Min(remaining, int.MaxValue));
+        }
+
+        return true;
+    }
+
+    /// <summary>The session's processes, and the leader's group directly (which a /proc walk could miss while it forks).</summary>
+    private static void SignalSession(int session, int signal)
+    {
+        Libc.Kill(-session, signal);
+        SessionProcesses.Signal(session, signal);
+    }
+
+    // ---- Helpers. ----
+
+    private void CancelRestart(Workload workload)
+    {
+        _scheduler.Cancel(workload.RestartTimer);
+        workload.RestartTimer = 0;
+        workload.NextRestartAt = null;
+    }
+
+    /// <summary>Writes the definition; on failure puts the in-memory change back (<paramref name="undo"/>) and throws.</summary>
+    private void Persist(Workload workload, Action undo)
+    {
+        try
+        {
+            _store.Save(workload.ToStored());
+        }
+        catch
+        {
+            undo();
+            throw;
+        }
+    }
+
+    private Workload Find(string reference) =>
+        FindOrNull(reference) ?? throw new OperationException("workload_not_found", $"no workload with the id or name '{reference}'");
+
+    /// <summary>By id first, then by name.</summary>
+    private Workload? FindOrNull(string reference) =>
+        _workloads.Find(w => w.Id == reference) ?? _workloads.Find(w => w.Spec.Name == reference);
+
+    private static SegmentedLog OpenLog(WorkloadSpec spec) => SegmentedLog.Open(WorkloadPaths.LogOf(spec.Id!), MaxBytes(spec), Retention(spec));
+
+    private static long MaxBytes(WorkloadSpec spec) => spec.MaxLogSizeMb * 1024L * 1024L;
+
+    private static TimeSpan Retention(WorkloadSpec spec) => TimeSpan.FromHours(spec.LogRetentionHours);
+
+    /// <summary>Random.Shared, not RandomNumberGenerator: .NET's cryptographic one needs OpenSSL, which an image need not have; an id only has to be unique here.</summary>
+    private static string NewId() => "wl_" + new string(Random.Shared.GetItems("abcdefghijklmnopqrstuvwxyz0123456789".AsSpan(), 10));
+
+    /// <summary>Under the gate: from the first workload on, logs are swept for their age limits every minute.</summary>
+    private void ScheduleSweep()
+    {
+        if (_sweeping) return;
+        _sweeping = true;
+        _scheduler.Schedule(SweepInterval, Sweep);
+    }
+
+    private void Sweep()
+    {
+        foreach (var (_, log) in Logs()) log.Sweep();
+        _scheduler.Schedule(SweepInterval, Sweep);
+    }
+}
