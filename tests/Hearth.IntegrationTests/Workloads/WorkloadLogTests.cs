@@ -130,21 +130,35 @@ public sealed class WorkloadLogTests(WorkloadWorkspaceFixture fixture, ITestOutp
     }
 
     [Fact]
-    public async Task Tail_replays_lines_first_and_a_clear_shows_up_in_the_stream()
+    public async Task Tail_replays_lines_first()
     {
         await fixture.CreateAsync("""{"name":"replay","cmd":"echo one; echo two; echo three; sleep 1000"}""");
         await fixture.WaitForLogsAsync("replay", e => WorkloadWait.Lines(e).Contains("three"));
 
         await using var stream = await SseEventStream.OpenAsync(Hearthd, $"{Workloads}/replay/logs/stream?tail=2");
         var replayed = await stream.WaitUntilAsync(e => e.Count >= 2, TimeSpan.FromSeconds(5), "2 replayed lines");
-        Assert.Equal(["two", "three"], replayed.Take(2).Select(e => e.Line));
 
-        var cleared = await Hearthd.DeleteAsync($"{Workloads}/replay/logs").Within();
+        Assert.Equal(["two", "three"], replayed.Take(2).Select(e => e.Line));
+    }
+
+    [Fact]
+    public async Task A_clear_while_following_shows_up_in_the_stream_and_lines_go_on_after_it()
+    {
+        await fixture.CreateAsync("""{"name":"clear-live","cmd":"echo first; sleep 1.5; echo after-clear; sleep 1000"}""");
+        await fixture.WaitForLogsAsync("clear-live", e => WorkloadWait.Lines(e).Contains("first"));
+        await using var stream = await SseEventStream.OpenAsync(Hearthd, $"{Workloads}/clear-live/logs/stream?tail=1");
+        await stream.WaitUntilAsync(e => e.Count >= 1, TimeSpan.FromSeconds(5), "the replayed line");
+
+        var cleared = await Hearthd.DeleteAsync($"{Workloads}/clear-live/logs").Within();
+
         ApiAssert.Status(cleared, HttpStatusCode.OK);
-        var mark = (await stream.WaitUntilAsync(e => e.Any(x => x.Data.TryGetProperty("cleared", out _)), TimeSpan.FromSeconds(5), "a cleared event"))
-            .First(x => x.Data.TryGetProperty("cleared", out _));
+        var events = await stream.WaitUntilAsync(e => e.Any(x => x.Data.TryGetProperty("cleared", out _)) && e.Any(x => x.Data.TryGetProperty("line", out _) && x.Line == "after-clear"),
+            TimeSpan.FromSeconds(5), "a cleared event, then the next line");
+        var mark = events.First(x => x.Data.TryGetProperty("cleared", out _));
         Assert.True(mark.Data.GetProperty("cleared").GetBoolean());
         Assert.Equal(cleared.Json.GetProperty("cursor").GetInt64(), mark.Data.GetProperty("cursor").GetInt64());
+        var order = events.ToList();
+        Assert.True(order.IndexOf(mark) < order.FindIndex(x => x.Data.TryGetProperty("line", out _) && x.Line == "after-clear"), "the mark comes before the next line");
     }
 
     [Fact]
