@@ -133,4 +133,21 @@ public sealed class WorkspaceWorkloadTests(HearthdFixture fixture) : IClassFixtu
             ApiAssert.Error(await Hearthd.SendAsync(method, $"/workspace/{id}/{path}").Within(), HttpStatusCode.Conflict, "workspace_not_running");
         ApiAssert.Error(await Hearthd.PostAsync($"/workspace/{id}/workloads", """{"cmd":["/bin/true"]}""").Within(), HttpStatusCode.Conflict, "workspace_not_running");
     }
+
+    [Fact]
+    public async Task Log_and_stats_streams_end_when_the_workspace_stops()
+    {
+        var id = await Hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+        ApiAssert.Status(await Hearthd.PostAsync($"/workspace/{id}/workloads", """{"name":"w","cmd":"while :; do echo x; sleep 0.5; done"}""").Within(), HttpStatusCode.Created);
+        await using var logs = await SseEventStream.OpenAsync(Hearthd, $"/workspace/{id}/workloads/w/logs/stream");
+        await using var stats = await SseEventStream.OpenAsync(Hearthd, $"/workspace/{id}/workloads/stats/stream?interval=1");
+        await logs.WaitUntilAsync(e => e.Count >= 1, TimeSpan.FromSeconds(5), "a line");
+        Assert.False(logs.Ended.IsCompleted);
+
+        ApiAssert.Status(await Hearthd.PostAsync($"/workspace/{id}/stop").Within(Bounded.Create), HttpStatusCode.OK);
+
+        await logs.Ended.Within(TimeSpan.FromSeconds(10));
+        await stats.Ended.Within(TimeSpan.FromSeconds(10));
+        Assert.DoesNotContain(logs.Received, e => e.Event == "error");
+    }
 }
