@@ -42,7 +42,15 @@ internal sealed class WorkspaceUsage(DriverOptions options, NetworkNamespace net
     public FilesystemUsage? Disk(string id)
     {
         var paths = new WorkspacePaths(options, id);
-        return IsMountPoint(paths.DiskMount) ? FilesystemUsage.OfMounted(paths.DiskMount) : FilesystemUsage.OfExt4Image(paths.Disk);
+        if (IsMountPoint(paths.DiskMount))
+        {
+            try { return FilesystemUsage.OfMounted(paths.DiskMount); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Removed (a delete) between the check and statfs: whatever of the image is left says the rest.
+            }
+        }
+        return FilesystemUsage.OfExt4Image(paths.Disk);
     }
 
     /// <summary>A directory on another device than its parent is a mount point (a stale one stays an ordinary directory).</summary>
