@@ -11,6 +11,9 @@ namespace Hearth.IntegrationTests.Metrics;
 /// </summary>
 public sealed class WorkspaceStatsTests(HearthdFixture fixture) : IClassFixture<HearthdFixture>
 {
+    /// <summary>Longer than the 250 ms below which a CPU figure is the previous one again.</summary>
+    private static readonly TimeSpan CpuWindow = TimeSpan.FromMilliseconds(600);
+
     private HearthdInstance Hearthd => fixture.Hearthd;
 
     [Fact]
@@ -28,6 +31,26 @@ public sealed class WorkspaceStatsTests(HearthdFixture fixture) : IClassFixture<
 
         await workspace.ShAsync("kill $(cat /tmp/burn.pid)");
         await WaitForAsync(Hearthd, workspace.WorkspaceId, s => Cpu(s) < 10, TimeSpan.FromSeconds(15), "cpuUsage < 10 after the loop ended");
+    }
+
+    [Fact]
+    public async Task A_paused_workspace_is_measured_keeps_its_memory_and_uses_no_cpu()
+    {
+        using var workspace = await RuntimeGatewayClient.ForNewWorkspaceAsync(Hearthd, """{"image":"busybox","cpus":1}""");
+        await workspace.ShAsync("(while :; do :; done) </dev/null >/dev/null 2>&1 &");
+        await WaitForAsync(Hearthd, workspace.WorkspaceId, s => Cpu(s) >= 30, TimeSpan.FromSeconds(15), "cpuUsage >= 30 while burning");
+
+        (await Hearthd.PostAsync($"/workspace/{workspace.WorkspaceId}/pause").Within(Bounded.Create)).EnsureStatus(HttpStatusCode.OK);
+        // The first figure after the pause still covers some of the loop; the one after it only the frozen time.
+        await Task.Delay(CpuWindow);
+        await StatsAsync(Hearthd, workspace.WorkspaceId);
+        await Task.Delay(CpuWindow);
+        var paused = await StatsAsync(Hearthd, workspace.WorkspaceId);
+
+        Assert.Equal("paused", paused.GetProperty("status").GetString());
+        Assert.Equal(0, Cpu(paused));
+        Assert.True(MemoryUsed(paused) > 0, paused.ToString());
+        Assert.True(paused.GetProperty("uptime").GetDouble() > 0, paused.ToString());
     }
 
     [Fact]
