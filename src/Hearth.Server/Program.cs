@@ -9,6 +9,7 @@ using Hearth.Server.Api;
 using Hearth.Server.Auth;
 using Hearth.Server.Hosting;
 using Hearth.Server.Images;
+using Hearth.Server.Metrics;
 using Hearth.Server.Network;
 using Hearth.Server.Options;
 using Hearth.Server.Persistence;
@@ -63,6 +64,8 @@ services.AddSingleton(new DriverOptions
     CrunPath = options.CrunPath,
 });
 services.AddSingleton<Hearth.Runtime.IWorkspaceDriver, CrunDriver>();
+services.AddSingleton<WorkspaceUsage>();
+services.AddSingleton<Hearth.Runtime.Host.HostFacts>();
 var registryOptions = new RegistryOptions { Credentials = options.RegistryCredentials, Insecure = options.InsecureRegistries };
 // The registry client's handler decides where its connections may go (RegistryClient.Connect.cs).
 services.AddHttpClient("registry").ConfigurePrimaryHttpMessageHandler(() => RegistryClient.CreateHandler(registryOptions));
@@ -88,6 +91,9 @@ services.AddSingleton<WorkspaceEvents>();
 services.AddSingleton<Hearth.Server.RuntimeApi.Terminals.TerminalRegistry>();
 services.AddSingleton<Hearth.Server.RuntimeApi.Terminals.RuntimeSocketHub>();
 services.AddSingleton<WatcherRegistry>();
+services.AddSingleton<ApiCallCounter>();
+services.AddSingleton<CpuSamples>();
+services.AddSingleton<WorkspaceStatsService>();
 services.AddHostedService<StartupReconciler>();
 services.AddHostedService<WorkspaceMonitor>();
 services.AddHostedService<ImagePrebuilder>();
@@ -106,6 +112,7 @@ app.MapNetworkEndpoints();
 app.MapRuntimeAccessEndpoints();
 app.MapWorkloadEndpoints();
 app.MapWorkspaceLogEndpoints();
+app.MapMetricsEndpoints();
 
 var apiUrl = $"http://{options.ApiListen}";
 if (AdminBootstrap.EnsureAdminKey(app.Services.GetRequiredService<ApiKeyRepository>(), options.DataDir, apiUrl) is var (clientId, clientSecret))

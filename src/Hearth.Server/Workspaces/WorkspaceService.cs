@@ -550,7 +550,7 @@ internal sealed partial class WorkspaceService(
     private WorkspaceSpec SpecOf(WorkspaceRecord record) => new()
     {
         Id = record.Id,
-        Hostname = record.Slug.Length <= 63 ? record.Slug : record.Slug[..63].TrimEnd('-'),
+        Hostname = HostnameOf(record),
         ImageLayers = images.TreesOf(record.ImagePin!.Layers),
         ImageConfig = record.ImagePin.Config,
         UidBase = options.UidBase + record.UidSlot * WorkspaceSpec.UidRangeSize,
@@ -560,6 +560,9 @@ internal sealed partial class WorkspaceService(
         Cmd = record.Config.Cmd ?? [],
         Address = record.InternalIp is { } ip ? System.Net.IPAddress.Parse(ip) : null,
     };
+
+    /// <summary>The workspace's host name: its slug, cut to the 63 characters a host name may have.</summary>
+    public static string HostnameOf(WorkspaceRecord record) => record.Slug.Length <= 63 ? record.Slug : record.Slug[..63].TrimEnd('-');
 
     private ResourceLimits LimitsOf(WorkspaceRecord record) => new(record.Cpus, record.MemoryMb, options.PidsLimit);
 
