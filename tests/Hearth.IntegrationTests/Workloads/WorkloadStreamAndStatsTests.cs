@@ -26,7 +26,11 @@ public sealed class WorkloadStreamAndStatsTests(HearthdFixture fixture, ITestOut
         // Room for all 30 MB: a loss could only be the pipeline's, never retention's.
         await workloads.CreateAsync(id, new WorkloadSpec
         {
-            Name = "writer", Cmd = ["sh", "-c", Writer], RestartPolicy = WorkloadRestartPolicy.No, AutoStart = false, MaxLogSizeMb = 64,
+            Name = "writer",
+            Cmd = ["sh", "-c", Writer],
+            RestartPolicy = WorkloadRestartPolicy.No,
+            AutoStart = false,
+            MaxLogSizeMb = 64,
         }).Within();
 
         var expected = 0L;
