@@ -289,8 +289,9 @@ internal sealed partial class WorkloadManager
         workload.ExitCode = null;
         workload.ExitSignal = null;
         workload.Error = null;
-        _pump.Add(output);
+        // The note before the pump reads a byte of output, so it comes before the run's first line.
         workload.Log.Note($"started (pid {run.Pid}): {string.Join(' ', workload.Spec.Cmd)}");
+        _pump.Add(output);
     }
 
     private void CannotStart(Workload workload, string reason)

@@ -74,6 +74,6 @@ internal static class WorkspaceLogEndpoints
     private static async Task<LogFile> FileAsync(WorkloadAgent agent, string workspace, string name, LogArgs log, CancellationToken cancellationToken)
     {
         var config = await agent.LogConfigAsync(workspace, log, cancellationToken);
-        return new LogFile { Name = name, Size = config.StoredBytes };
+        return new LogFile { Name = name, Size = config.StoredBytes, Modified = config.ModifiedAt };
     }
 }
