@@ -18,6 +18,9 @@ internal sealed class InitCommand
     /// <summary>The same with workloads running: within hearthd's default stop grace (10 s), before its SIGKILL.</summary>
     private static readonly TimeSpan WorkloadGracePeriod = TimeSpan.FromSeconds(8);
 
+    /// <summary>How long the end waits for workloads' last lines and notes to reach their logs (a run's end waits 250 ms for its pipes).</summary>
+    private static readonly TimeSpan RunEndGrace = TimeSpan.FromSeconds(1);
+
     /// <summary>Exit code when CMD cannot be started, as sh(1p) reports a command not found.</summary>
     private const int CannotRun = 127;
 
@@ -118,12 +121,14 @@ internal sealed class InitCommand
             Libc.Kill(everyone, Libc.SIGTERM);
             supervisor.WaitUntilChildless(grace);
             Libc.Kill(everyone, Libc.SIGKILL);
+            workloads?.WaitForRuns(RunEndGrace);
             return 0;
         }
 
         Libc.Kill(everyone, Libc.SIGTERM);
         supervisor.WaitUntilChildless(grace);
         Libc.Kill(everyone, Libc.SIGKILL);
+        workloads?.WaitForRuns(RunEndGrace);
         return mainStatus.Value.ToExitCode();
     }
 }

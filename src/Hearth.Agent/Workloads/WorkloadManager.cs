@@ -237,6 +237,25 @@ internal sealed partial class WorkloadManager
         }
     }
 
+    /// <summary>
+    /// At the end of the init's shutdown (everyone signalled): waits, at most
+    /// <paramref name="timeout"/>, until every run's end is recorded, so that its last lines and
+    /// its "stopped" note are in its log before PID 1 exits.
+    /// </summary>
+    public void WaitForRuns(TimeSpan timeout)
+    {
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        lock (_gate)
+        {
+            while (_workloads.Any(w => w.Run is not null))
+            {
+                var remaining = deadline - Environment.TickCount64;
+                if (remaining <= 0) return;
+                Monitor.Wait(_gate, (int)remaining);
+            }
+        }
+    }
+
     /// <summary>Whether any workload has a process (the shutdown gives them a longer grace).</summary>
     public bool AnyRunning
     {

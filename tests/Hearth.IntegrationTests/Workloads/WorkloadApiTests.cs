@@ -190,8 +190,8 @@ public sealed class WorkloadApiTests(WorkloadWorkspaceFixture fixture) : IClassF
                 var events = await one.WaitUntilAsync(e => e.Count >= 2, TimeSpan.FromSeconds(5), "two stats events");
                 Assert.All(events, e => Assert.Equal("stats", e.Data.GetProperty("type").GetString()));
                 Assert.All(events, e => Assert.Equal("stats-burner", e.Data.GetProperty("name").GetString()));
-                // A busy loop: most of a core, whatever else the machine does.
-                Assert.True(events[1].Data.GetProperty("cpu_percent").GetDouble() > 20, events[1].Data.ToString());
+                // A busy loop: a clear share of a core even on a loaded 2-core machine (an idle one reads 0).
+                Assert.True(events[1].Data.GetProperty("cpu_percent").GetDouble() > 5, events[1].Data.ToString());
             }
 
             await using var all = await SseEventStream.OpenAsync(Hearthd, $"{Workloads}/stats/stream?interval=1");

@@ -82,7 +82,8 @@ public sealed class WorkloadStreamAndStatsTests(HearthdFixture fixture, ITestOut
         var idler = await workloads.StatsAsync(id, "idler").Within();
         output.WriteLine($"burner {burner.CpuPercent} % rss {burner.RssBytes}; idler {idler.CpuPercent} % rss {idler.RssBytes}");
 
-        Assert.True(burner.CpuPercent > 30, $"a busy loop used {burner.CpuPercent} % of a core");
+        // A clear share of a core even when other tests load this 2-core machine; sleep reads 0.
+        Assert.True(burner.CpuPercent > 10, $"a busy loop used {burner.CpuPercent} % of a core");
         Assert.True(idler.CpuPercent < 5, $"sleep used {idler.CpuPercent} % of a core");
         Assert.True(burner.RssBytes > 0 && idler.RssBytes > 0);
         Assert.True(burner.UptimeSeconds >= 1);
