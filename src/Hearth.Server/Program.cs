@@ -9,11 +9,13 @@ using Hearth.Server.Api;
 using Hearth.Server.Auth;
 using Hearth.Server.Hosting;
 using Hearth.Server.Images;
+using Hearth.Server.Metrics;
 using Hearth.Server.Network;
 using Hearth.Server.Options;
 using Hearth.Server.Persistence;
 using Hearth.Server.RuntimeApi;
 using Hearth.Server.RuntimeApi.Watchers;
+using Hearth.Server.Workloads;
 using Hearth.Server.Workspaces;
 
 HearthOptions options;
@@ -62,6 +64,8 @@ services.AddSingleton(new DriverOptions
     CrunPath = options.CrunPath,
 });
 services.AddSingleton<Hearth.Runtime.IWorkspaceDriver, CrunDriver>();
+services.AddSingleton<WorkspaceUsage>();
+services.AddSingleton<Hearth.Runtime.Host.HostFacts>();
 var registryOptions = new RegistryOptions { Credentials = options.RegistryCredentials, Insecure = options.InsecureRegistries };
 // The registry client's handler decides where its connections may go (RegistryClient.Connect.cs).
 services.AddHttpClient("registry").ConfigurePrimaryHttpMessageHandler(() => RegistryClient.CreateHandler(registryOptions));
@@ -82,10 +86,14 @@ services.AddSingleton(TimeProvider.System);
 services.AddSingleton(sp => new RuntimeTokens(options.DataDir, sp.GetRequiredService<TimeProvider>()));
 services.AddSingleton<AgentPool>();
 services.AddSingleton<ExecTasks>();
+services.AddSingleton<WorkloadAgent>();
 services.AddSingleton<WorkspaceEvents>();
 services.AddSingleton<Hearth.Server.RuntimeApi.Terminals.TerminalRegistry>();
 services.AddSingleton<Hearth.Server.RuntimeApi.Terminals.RuntimeSocketHub>();
 services.AddSingleton<WatcherRegistry>();
+services.AddSingleton<ApiCallCounter>();
+services.AddSingleton<CpuSamples>();
+services.AddSingleton<WorkspaceStatsService>();
 services.AddHostedService<StartupReconciler>();
 services.AddHostedService<WorkspaceMonitor>();
 services.AddHostedService<ImagePrebuilder>();
@@ -102,6 +110,9 @@ app.MapWorkspaceEndpoints();
 app.MapResourceEndpoints();
 app.MapNetworkEndpoints();
 app.MapRuntimeAccessEndpoints();
+app.MapWorkloadEndpoints();
+app.MapWorkspaceLogEndpoints();
+app.MapMetricsEndpoints();
 
 var apiUrl = $"http://{options.ApiListen}";
 if (AdminBootstrap.EnsureAdminKey(app.Services.GetRequiredService<ApiKeyRepository>(), options.DataDir, apiUrl) is var (clientId, clientSecret))

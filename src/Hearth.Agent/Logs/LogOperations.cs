@@ -78,6 +78,7 @@ internal static class LogOperations
             FirstCursor = status.FirstCursor,
             NextCursor = status.NextCursor,
             Path = log.Directory,
+            ModifiedAt = status.LastWrite is { } lastWrite ? new DateTimeOffset(lastWrite, TimeSpan.Zero) : null,
         }, AgentWorkloadJsonContext.Default.LogConfig);
     }
 

@@ -45,7 +45,9 @@ internal sealed class LogReader : IDisposable
             if (snapshot.Clears != _clears)
             {
                 _clears = snapshot.Clears;
-                if (Cursor < snapshot.ClearedAt)
+                // A clear keeps the cursor going: a reader at the end (Cursor == ClearedAt) lost
+                // nothing, but is told all the same, so its client can drop what it shows.
+                if (Cursor <= snapshot.ClearedAt)
                 {
                     CloseHandle();
                     Cursor = snapshot.ClearedAt;

@@ -85,6 +85,8 @@ internal sealed class SegmentedLog
         _current = File.OpenHandle(last.Path, FileMode.Append, FileAccess.Write);
         if (last.Length > 0 && LastByte(last.Path) != (byte)'\n')
             WriteLocked("\n"u8, DateTime.UtcNow);
+        // Lines that aged out while the workspace was stopped go before anything new is added.
+        EnforceLocked(DateTime.UtcNow);
     }
 
     /// <summary>The cursor the next line will have.</summary>

@@ -157,7 +157,7 @@ internal sealed partial class WorkloadManager
             if (workload.StoppedByRequest)
             {
                 workload.StoppedByRequest = false;
-                Persist(workload, () => workload.StoppedByRequest = true);
+                TryPersist(workload);
             }
 
             workload.RestartCount = 0;
@@ -289,8 +289,9 @@ internal sealed partial class WorkloadManager
         workload.ExitCode = null;
         workload.ExitSignal = null;
         workload.Error = null;
-        _pump.Add(output);
+        // The note before the pump reads a byte of output, so it comes before the run's first line.
         workload.Log.Note($"started (pid {run.Pid}): {string.Join(' ', workload.Spec.Cmd)}");
+        _pump.Add(output);
     }
 
     private void CannotStart(Workload workload, string reason)
@@ -432,7 +433,7 @@ internal sealed partial class WorkloadManager
         if (!workload.StoppedByRequest)
         {
             workload.StoppedByRequest = true;
-            Persist(workload, () => workload.StoppedByRequest = false);
+            TryPersist(workload);
         }
 
         if (workload.State == WorkloadState.Pending) workload.State = WorkloadState.Stopped;
@@ -501,6 +502,23 @@ internal sealed partial class WorkloadManager
         {
             undo();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// Records whether a stop request was the last word. Best effort: a full disk must not keep a
+    /// workload from being stopped or started; only which workloads start with the workspace
+    /// next time may then be the old answer (the boot log says so).
+    /// </summary>
+    private void TryPersist(Workload workload)
+    {
+        try
+        {
+            _store.Save(workload.ToStored());
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            BootLog.Note($"workload {workload.Spec.Name}: cannot record its state: {e.Message}");
         }
     }
 

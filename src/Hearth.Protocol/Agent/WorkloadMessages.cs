@@ -117,6 +117,9 @@ public sealed record LogConfig
 
     /// <summary>Where it is inside the workspace (a directory of segments).</summary>
     public required string Path { get; init; }
+
+    /// <summary>When its newest line was written; null when it holds none.</summary>
+    public DateTimeOffset? ModifiedAt { get; init; }
 }
 
 /// <summary>Source-generated JSON for the workload and log operations (snake_case, as <see cref="AgentJsonContext"/>).</summary>

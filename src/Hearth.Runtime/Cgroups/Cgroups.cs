@@ -4,7 +4,7 @@ namespace Hearth.Runtime.Cgroups;
 /// Reads a workspace's cgroups on either layout: cgroup v1 (one hierarchy per controller, the
 /// hybrid layout of this project's hosts) or the unified v2 hierarchy.
 /// </summary>
-internal sealed class Cgroups(string parent, string mountRoot = "/sys/fs/cgroup")
+internal sealed partial class Cgroups(string parent, string mountRoot = "/sys/fs/cgroup")
 {
     private static readonly string[] V1Controllers =
         ["cpu", "cpuacct", "cpuset", "memory", "devices", "freezer", "blkio", "pids", "hugetlb", "net_cls", "net_prio", "perf_event", "systemd"];
@@ -58,14 +58,20 @@ internal sealed class Cgroups(string parent, string mountRoot = "/sys/fs/cgroup"
 
     private static List<string> Existing(IEnumerable<string> dirs) => dirs.Where(Directory.Exists).ToList();
 
+    /// <summary>The value of <paramref name="key"/> in a "key value" file; null when either is missing (a cgroup may go at any moment).</summary>
     private static long? ReadKeyed(string file, string key)
     {
-        if (!File.Exists(file)) return null;
-        foreach (var line in File.ReadLines(file))
+        try
         {
-            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length == 2 && parts[0] == key && long.TryParse(parts[1], out var value))
-                return value;
+            foreach (var line in File.ReadLines(file))
+            {
+                var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+                if (parts.Length == 2 && parts[0] == key && long.TryParse(parts[1], out var value))
+                    return value;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
         }
         return null;
     }

@@ -57,6 +57,10 @@ internal static partial class Libc
     [LibraryImport(Lib, EntryPoint = "geteuid")]
     public static partial uint Geteuid();
 
+    /// <summary>The calling thread's id (gettid(2)): its <c>/proc/self/task/TID</c>.</summary>
+    [LibraryImport(Lib, EntryPoint = "gettid")]
+    public static partial int Gettid();
+
     [LibraryImport(Lib, EntryPoint = "syscall", SetLastError = true)]
     public static partial long Syscall(long number, nint a1, nint a2, nint a3, nint a4, nint a5);
 

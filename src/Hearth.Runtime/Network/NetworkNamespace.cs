@@ -17,6 +17,7 @@ internal sealed class NetworkNamespace : IDisposable
 {
     private readonly BlockingCollection<Action> socketRequests = [];
     private readonly Thread? socketThread;
+    private int threadId;
 
     public NetworkNamespace(string? path)
     {
@@ -28,7 +29,11 @@ internal sealed class NetworkNamespace : IDisposable
         Exception? failure = null;
         socketThread = new Thread(() =>
         {
-            try { Enter(path); }
+            try
+            {
+                Enter(path);
+                threadId = Libc.Gettid();
+            }
             catch (Exception e) { failure = e; }
             entered.Set();
             if (failure is not null) return;
@@ -43,6 +48,13 @@ internal sealed class NetworkNamespace : IDisposable
 
     /// <summary>The namespace file (e.g. <c>/run/netns/hearth</c>); null for the host's own.</summary>
     public string? Path { get; }
+
+    /// <summary>
+    /// This namespace's <c>/proc/net/dev</c> (every interface's counters). /proc/PID/net shows the
+    /// namespace of the thread it names (proc(5)), and only the namespace's thread is in this one,
+    /// so any thread can read the namespace's counters through that thread's task directory.
+    /// </summary>
+    public string ProcNetDev => socketThread is null ? "/proc/self/net/dev" : $"/proc/self/task/{threadId}/net/dev";
 
     /// <summary>A name given to `hearthd --network-namespace`: a path, or a name under /run/netns.</summary>
     public static string? Resolve(string? nameOrPath) =>

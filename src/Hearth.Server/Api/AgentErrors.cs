@@ -17,6 +17,15 @@ internal static class AgentErrors
         "no_space" => 507,
         "timeout" => 504,
         "unavailable" => 503,
+        "workload_not_found" => 404,
+        "workload_exists" or "workload_limit" => 409,
         _ => null,
     };
+
+    /// <summary>
+    /// The agent does not know the operation: it predates it (an agent is copied into a
+    /// workspace when the workspace starts, so a running one keeps the agent it started with).
+    /// </summary>
+    public static bool IsOutdated(Hearth.Runtime.RuntimeException e) =>
+        e.Code == "bad_request" && e.Message.StartsWith("unknown op", StringComparison.Ordinal);
 }

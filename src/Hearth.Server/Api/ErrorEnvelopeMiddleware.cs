@@ -44,6 +44,10 @@ internal sealed partial class ErrorEnvelopeMiddleware(RequestDelegate next, ILog
             // hearthd (no agent socket) or an agent that died. Restarting the workspace helps.
             await WriteAsync(context, 503, e.Code, $"{e.Message}; restarting the workspace starts a fresh agent");
         }
+        catch (RuntimeException e) when (AgentErrors.IsOutdated(e))
+        {
+            await WriteAsync(context, 409, "agent_outdated", $"the workspace's agent is older than this hearthd ({e.Message}); restart the workspace to update its agent");
+        }
         catch (RuntimeException e) when (AgentErrors.Status(e.Code) is { } status)
         {
             // An operation in the workspace failed for a reason of the request's own (a missing

@@ -49,6 +49,24 @@ internal sealed class SseWriter : IAsyncDisposable
         await WriteRawAsync(text.ToString(), flush);
     }
 
+    /// <summary>
+    /// Sends events already in SSE form (UTF-8, each ending in a blank line) and flushes once:
+    /// for bursts formatted by the caller (log lines), one write and one flush per burst.
+    /// </summary>
+    public async Task SendAsync(ReadOnlyMemory<byte> events)
+    {
+        await gate.WaitAsync(stop.Token);
+        try
+        {
+            await response.Body.WriteAsync(events, stop.Token);
+            await response.Body.FlushAsync(stop.Token);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
     /// <summary>Sends everything buffered.</summary>
     public async Task FlushAsync()
     {

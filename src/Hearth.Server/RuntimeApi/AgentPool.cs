@@ -46,22 +46,7 @@ internal sealed class AgentPool(WorkspaceService workspaces)
     {
         if (!workspaces.InitPids.TryGetValue(workspaceId, out var pid))
             throw new ApiException(409, "workspace_not_running", $"workspace {workspaceId} is not running");
-        // The agent may still be binding its socket right after a start.
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await AgentConnection.ConnectAsync(pid, cancellationToken);
-            }
-            catch (Hearth.Runtime.RuntimeException) when (attempt < 50)
-            {
-                await Task.Delay(20, cancellationToken);
-            }
-            catch (System.Net.Sockets.SocketException) when (attempt < 50)
-            {
-                await Task.Delay(20, cancellationToken);
-            }
-        }
+        return await AgentDial.ConnectAsync(pid, cancellationToken);
     }
 
     /// <summary>

@@ -13,7 +13,7 @@ namespace Hearth.Server.RuntimeApi;
 /// workspace; the URL never does (as on workspace.oblien.com).
 /// </summary>
 internal sealed class GatewayAuthMiddleware(RequestDelegate next, RuntimeTokens tokens, WorkspaceRepository repository,
-    Hearth.Runtime.Network.NetworkOptions network)
+    Hearth.Runtime.Network.NetworkOptions network, Metrics.ApiCallCounter apiCalls)
 {
     private const string WorkspaceItem = "hearth.runtime_workspace";
 
@@ -90,6 +90,7 @@ internal sealed class GatewayAuthMiddleware(RequestDelegate next, RuntimeTokens 
             return;
         }
         context.Items[WorkspaceItem] = workspace;
+        apiCalls.Count(workspace.Id);
         await next(context);
     }
 

@@ -25,7 +25,7 @@ internal static class RuntimeGateway
         // hearthd stops the gateway after the control plane; open SSE streams must not hold that up.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         foreach (var type in new[] { typeof(RuntimeTokens), typeof(WorkspaceRepository), typeof(WorkspaceService), typeof(ExecTasks), typeof(AgentPool), typeof(WorkspaceEvents),
-                     typeof(TerminalRegistry), typeof(RuntimeSocketHub), typeof(WatcherRegistry),
+                     typeof(TerminalRegistry), typeof(RuntimeSocketHub), typeof(WatcherRegistry), typeof(Metrics.ApiCallCounter),
                      typeof(Hearth.Runtime.Network.NetworkOptions) })
             builder.Services.AddSingleton(type, shared.GetRequiredService(type));
 

@@ -23,6 +23,23 @@ internal static partial class Durations
         return seconds is > 0 and <= int.MaxValue ? (int)seconds : null;
     }
 
+    /// <summary>A short delay: seconds (<c>"1.5"</c>), or <c>"500ms"</c>, <c>"2s"</c>, <c>"1m"</c>; null when it is none of these.</summary>
+    public static double? ParseDelaySeconds(string text)
+    {
+        var match = DelayPattern().Match(text.Trim());
+        if (!match.Success || !double.TryParse(match.Groups["n"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var n))
+            return null;
+        return match.Groups["u"].Value switch
+        {
+            "ms" => n / 1000,
+            "m" => n * 60,
+            _ => n,
+        };
+    }
+
     [GeneratedRegex("^(?<n>[0-9]{1,9})(?<u>[smhdw]?)$")]
     private static partial Regex Pattern();
+
+    [GeneratedRegex("^(?<n>[0-9]{1,9}(\\.[0-9]{1,6})?)(?<u>ms|s|m)?$")]
+    private static partial Regex DelayPattern();
 }

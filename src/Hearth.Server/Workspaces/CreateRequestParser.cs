@@ -20,7 +20,7 @@ internal static partial class CreateRequestParser
     private static readonly string[] KnownConfigKeys =
         ["cpus", "memory_mb", "disk_size_mb", "writable_size_mb", "ttl", "ttl_action", "remove_on_exit",
          "restart_policy", "max_restarts", "env", "cmd", "allow_internet", "ingress", "ingress_ports", "egress",
-         "private_link_ids", "public_access"];
+         "private_link_ids", "public_access", "workloads"];
 
     public static readonly string[] RestartPolicies = ["no", "never", "always", "on-failure", "unless-stopped"];
 
@@ -55,8 +55,9 @@ internal static partial class CreateRequestParser
         var removeOnExit = reader.Boolean(config, "remove_on_exit", "config.remove_on_exit") ?? false;
         var restartPolicy = reader.OneOf(config, "restart_policy", "config.restart_policy", RestartPolicies);
         var maxRestarts = reader.Integer(config, "max_restarts", "config.max_restarts", 0, 1_000_000);
-        var env = ParseEnv(reader, config);
-        var cmd = ParseCmd(reader, config);
+        var env = EnvReader.Read(reader, FieldReader.Property(config, "env"), "config.env", Limits.MaxEnvEntries);
+        var cmd = CommandReader.Read(reader, FieldReader.Property(config, "cmd"), "config.cmd");
+        var workloads = Workloads.WorkloadRequestParser.ParseConfig(reader, config);
         var network = Network.NetworkRulesParser.Read(reader, config, "config.");
         // network_config is Oblien's other create-time form; config.allow_internet wins over it.
         var networkConfig = reader.Object(config, "network_config", "config.network_config") ?? default;
@@ -99,6 +100,7 @@ internal static partial class CreateRequestParser
             RemoveOnExit = removeOnExit,
             RestartPolicy = restartPolicy,
             IdempotencyKey = idempotencyKey,
+            Workloads = workloads,
             Config = new WorkspaceConfig
             {
                 Cpus = cpus,
@@ -141,73 +143,9 @@ internal static partial class CreateRequestParser
         return (ttl.ValueKind == JsonValueKind.String ? ttl.GetString() : seconds.Value.ToString(System.Globalization.CultureInfo.InvariantCulture), seconds);
     }
 
-    private static Dictionary<string, string>? ParseEnv(FieldReader reader, JsonElement config)
-    {
-        if (FieldReader.Property(config, "env") is not { } env) return null;
-        var result = new Dictionary<string, string>();
-        void Put(string key, string value, string field)
-        {
-            if (!EnvKeyPattern().IsMatch(key)) reader.Add(field, $"'{key}' is not a valid variable name");
-            else if (value.Contains('\0', StringComparison.Ordinal)) reader.Add(field, "values cannot contain NUL");
-            else result[key] = value;
-        }
-        switch (env.ValueKind)
-        {
-            case JsonValueKind.Object:
-                foreach (var p in env.EnumerateObject())
-                {
-                    if (p.Value.ValueKind == JsonValueKind.String) Put(p.Name, p.Value.GetString()!, $"config.env.{p.Name}");
-                    else if (p.Value.ValueKind is JsonValueKind.Number or JsonValueKind.True or JsonValueKind.False) Put(p.Name, p.Value.GetRawText(), $"config.env.{p.Name}");
-                    else reader.Add($"config.env.{p.Name}", "must be a string");
-                }
-                break;
-            case JsonValueKind.Array:
-                var i = 0;
-                foreach (var item in env.EnumerateArray())
-                {
-                    var field = $"config.env[{i++}]";
-                    if (item.ValueKind == JsonValueKind.String && item.GetString()!.IndexOf('=', StringComparison.Ordinal) is var eq and > 0)
-                        Put(item.GetString()![..eq], item.GetString()![(eq + 1)..], field);
-                    else if (item.ValueKind == JsonValueKind.Object && FieldReader.Property(item, "key") is { ValueKind: JsonValueKind.String } k
-                             && FieldReader.Property(item, "value") is var v)
-                        Put(k.GetString()!, v is { ValueKind: JsonValueKind.String } sv ? sv.GetString()! : v?.GetRawText() ?? "", field);
-                    else
-                        reader.Add(field, "must be \"KEY=value\" or {\"key\": ..., \"value\": ...}");
-                }
-                break;
-            default:
-                reader.Add("config.env", "must be an object or an array");
-                break;
-        }
-        if (result.Count > Limits.MaxEnvEntries) reader.Add("config.env", $"at most {Limits.MaxEnvEntries} variables");
-        return result;
-    }
-
-    private static List<string>? ParseCmd(FieldReader reader, JsonElement config)
-    {
-        if (FieldReader.Property(config, "cmd") is not { } cmd) return null;
-        if (cmd.ValueKind == JsonValueKind.String)
-        {
-            var text = cmd.GetString()!;
-            if (string.IsNullOrWhiteSpace(text)) { reader.Add("config.cmd", "must not be empty"); return null; }
-            return ["/bin/sh", "-c", text];
-        }
-        if (cmd.ValueKind == JsonValueKind.Array && cmd.GetArrayLength() > 0 && cmd.EnumerateArray().All(a => a.ValueKind == JsonValueKind.String))
-        {
-            var argv = cmd.EnumerateArray().Select(a => a.GetString()!).ToList();
-            if (argv.Any(a => a.Contains('\0', StringComparison.Ordinal))) { reader.Add("config.cmd", "arguments cannot contain NUL"); return null; }
-            return argv;
-        }
-        reader.Add("config.cmd", "must be a non-empty array of strings or a shell command string");
-        return null;
-    }
-
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{1,126}[a-z0-9]$")]
     public static partial Regex SlugPattern();
 
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9-]{0,62}$")]
     private static partial Regex NamespacePattern();
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]{0,255}$")]
-    private static partial Regex EnvKeyPattern();
 }

@@ -19,5 +19,8 @@ internal sealed record CreateWorkspaceInput
     public bool RemoveOnExit { get; init; }
     public string? RestartPolicy { get; init; }
     public string? IdempotencyKey { get; init; }
+
+    /// <summary><c>config.workloads</c>, checked: created through the agent once the workspace runs (origin <c>config</c>).</summary>
+    public IReadOnlyList<Hearth.Protocol.Workloads.WorkloadSpec> Workloads { get; init; } = [];
     public required WorkspaceConfig Config { get; init; }
 }

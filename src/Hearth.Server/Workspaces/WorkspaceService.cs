@@ -108,15 +108,18 @@ internal sealed partial class WorkspaceService(
         {
             // The firewall knows the workspace before its network exists: never a moment unguarded.
             await network.AddAsync(record);
-            initPids[id] = await driver.CreateAsync(SpecOf(record), CancellationToken.None);
+            var pid = initPids[id] = await driver.CreateAsync(SpecOf(record), CancellationToken.None);
+            await CreateConfigWorkloadsAsync(pid, input.Workloads);
         }
         catch (Exception e)
         {
             LogCreateFailed(e, id);
+            initPids.TryRemove(id, out int _);
             await DestroyQuietlyAsync(id);
             await ForgetNetworkQuietlyAsync(record); // before the row goes: its address stays reserved until then
             repository.Delete(id);
-            throw new ApiException(500, ErrorCodes.CreateFailed, $"creating the workspace failed: {e.Message}");
+            // A workload of config.workloads the agent refused is the request's fault: its own status.
+            throw e as ApiException ?? new ApiException(500, ErrorCodes.CreateFailed, $"creating the workspace failed: {e.Message}");
         }
         record = MarkRunning(record with
         {
@@ -547,7 +550,7 @@ internal sealed partial class WorkspaceService(
     private WorkspaceSpec SpecOf(WorkspaceRecord record) => new()
     {
         Id = record.Id,
-        Hostname = record.Slug.Length <= 63 ? record.Slug : record.Slug[..63].TrimEnd('-'),
+        Hostname = HostnameOf(record),
         ImageLayers = images.TreesOf(record.ImagePin!.Layers),
         ImageConfig = record.ImagePin.Config,
         UidBase = options.UidBase + record.UidSlot * WorkspaceSpec.UidRangeSize,
@@ -557,6 +560,9 @@ internal sealed partial class WorkspaceService(
         Cmd = record.Config.Cmd ?? [],
         Address = record.InternalIp is { } ip ? System.Net.IPAddress.Parse(ip) : null,
     };
+
+    /// <summary>The workspace's host name: its slug, cut to the 63 characters a host name may have.</summary>
+    public static string HostnameOf(WorkspaceRecord record) => record.Slug.Length <= 63 ? record.Slug : record.Slug[..63].TrimEnd('-');
 
     private ResourceLimits LimitsOf(WorkspaceRecord record) => new(record.Cpus, record.MemoryMb, options.PidsLimit);
 

@@ -21,12 +21,19 @@ public sealed class WorkloadSupervisionTests(IdleAgentFixture fixture) : IClassF
     [Theory]
     [InlineData("no", "exit 0", "exited", 0)]
     [InlineData("no", "exit 1", "failed", 0)]
+    [InlineData("no", "kill -9 $$", "failed", 0)]
+    [InlineData("never", "exit 0", "exited", 0)]
+    [InlineData("never", "exit 1", "failed", 0)]
+    [InlineData("never", "kill -9 $$", "failed", 0)]
     [InlineData("on-failure", "exit 0", "exited", 0)]
     [InlineData("on-failure", "exit 1", "failed", 3)]
     [InlineData("on-failure", "kill -9 $$", "failed", 3)]
     [InlineData("always", "exit 0", "failed", 3)]
+    [InlineData("always", "exit 1", "failed", 3)]
+    [InlineData("always", "kill -9 $$", "failed", 3)]
+    [InlineData("unless-stopped", "exit 0", "failed", 3)]
     [InlineData("unless-stopped", "exit 1", "failed", 3)]
-    [InlineData("never", "kill -9 $$", "failed", 0)]
+    [InlineData("unless-stopped", "kill -9 $$", "failed", 3)]
     public async Task A_policy_restarts_exactly_the_ends_it_covers(string policy, string script, string final, int restarts)
     {
         await using var client = await fixture.Container.ConnectAsync();

@@ -42,4 +42,31 @@ public sealed class DurationsTests
         Assert.Equal(999_999_999, Durations.ParseSeconds("999999999"));
         Assert.Equal(int.MaxValue / 86400 * 86400, Durations.ParseSeconds($"{int.MaxValue / 86400}d"));
     }
+
+    [Theory]
+    [InlineData("0", 0)]
+    [InlineData("2", 2)]
+    [InlineData("1.5", 1.5)]
+    [InlineData("500ms", 0.5)]
+    [InlineData("2s", 2)]
+    [InlineData("0.25s", 0.25)]
+    [InlineData("1m", 60)]
+    [InlineData(" 3s ", 3)]
+    public void Delays_are_seconds_milliseconds_or_minutes(string text, double seconds)
+    {
+        Assert.Equal(seconds, Durations.ParseDelaySeconds(text));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("-1")]
+    [InlineData("1h")]
+    [InlineData("1.s")]
+    [InlineData(".5")]
+    [InlineData("5 ms")]
+    [InlineData("soon")]
+    public void Other_delays_are_refused(string text)
+    {
+        Assert.Null(Durations.ParseDelaySeconds(text));
+    }
 }

@@ -325,6 +325,55 @@ public sealed class CreateRequestParserTests
     }
 
     [Fact]
+    public void Config_workloads_are_parsed_each_as_a_workload_create_body_with_origin_config()
+    {
+        var input = Parse("""
+            {"image":"busybox","config":{"workloads":[
+                {"name":"web","command":"httpd -f","restart":"always","env":["PORT=80"]},
+                {"cmd":["/bin/sleep","100"]}]}}
+            """);
+
+        Assert.Equal(2, input.Workloads.Count);
+        Assert.Equal(("web", "always", "80", "config"), (input.Workloads[0].Name, input.Workloads[0].RestartPolicy, input.Workloads[0].Env!["PORT"], input.Workloads[0].Origin));
+        Assert.Equal(["/bin/sh", "-c", "httpd -f"], input.Workloads[0].Cmd);
+        Assert.Equal(input.Workloads[1].Id, input.Workloads[1].Name);
+        Assert.Equal("config", input.Workloads[1].Origin);
+        Assert.True(input.Config.Extra is null || !input.Config.Extra.ContainsKey("workloads"));
+    }
+
+    [Fact]
+    public void Without_config_workloads_there_are_none()
+    {
+        Assert.Empty(Parse("""{"image":"busybox"}""").Workloads);
+        Assert.Empty(Parse("""{"image":"busybox","config":{"workloads":[]}}""").Workloads);
+    }
+
+    [Theory]
+    [InlineData("""{"workloads":{"name":"a"}}""", "config.workloads")]
+    [InlineData("""{"workloads":[5]}""", "config.workloads[0]")]
+    [InlineData("""{"workloads":[{"cmd":["a"]},{"name":"b"}]}""", "config.workloads[1].cmd")]
+    [InlineData("""{"workloads":[{"cmd":["a"],"restart_policy":"sometimes"}]}""", "config.workloads[0].restart_policy")]
+    [InlineData("""{"workloads":[{"cmd":["a"],"env":["NOEQUALS"]}]}""", "config.workloads[0].env[0]")]
+    [InlineData("""{"workloads":[{"cmd":["a"],"vm_on_exit":"pause"}]}""", "config.workloads[0].vm_on_exit")]
+    [InlineData("""{"workloads":[{"cmd":["a"],"name":"x"},{"cmd":["b"],"name":"x"}]}""", "config.workloads[1].name")]
+    [InlineData("""{"workloads":[{"cmd":["a"],"id":"x","name":"one"},{"cmd":["b"],"name":"x"}]}""", "config.workloads[1].name")]
+    [InlineData("""{"workloads":[{"cmd":["a"],"name":"x"},{"cmd":["b"],"id":"x","name":"two"}]}""", "config.workloads[1].id")]
+    public void Bad_config_workloads_are_named_with_their_index(string config, string field)
+    {
+        var error = Reject($$$"""{"image":"busybox","config":{{{config}}}}""");
+
+        Assert.Equal([field], Fields(error));
+    }
+
+    [Fact]
+    public void More_config_workloads_than_a_workspace_may_have_are_refused()
+    {
+        var many = string.Join(",", Enumerable.Range(0, 65).Select(i => $$"""{"name":"w{{i}}","cmd":["a"]}"""));
+
+        Assert.Equal(["config.workloads"], Fields(Reject($$$"""{"image":"busybox","config":{"workloads":[{{{many}}}]}}""")));
+    }
+
+    [Fact]
     public void A_config_that_is_not_an_object_is_named()
     {
         Assert.Equal(["config"], Fields(Reject("""{"image":"busybox","config":[1]}""")));
