@@ -125,7 +125,9 @@ internal sealed class LogThroughput(HearthdInstance hearthd, RuntimeWorkspace wo
         try
         {
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            while (await process.StandardOutput.ReadLineAsync(cancellationToken) is { } line)
+            // A buffer as large as the SSE reader's, so the bench reads the pipe as fast as it reads a stream.
+            using var stdout = new StreamReader(process.StandardOutput.BaseStream, System.Text.Encoding.UTF8, false, 64 * 1024);
+            while (await stdout.ReadLineAsync(cancellationToken) is { } line)
             {
                 counter.WireBytes += line.Length + 1;
                 counter.Add(line, UnixClock.NowMicros());
