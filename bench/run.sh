@@ -12,6 +12,9 @@
 #           TCP throughput and 1-byte round trips between two workspaces against two plain
 #           network namespaces on one veth pair, PATCH to effect, and firewall updates with 500
 #           workspaces' rules loaded against none;
+#   workloads the agent's memory idle, with 10 workloads and after a 10 s burst of their output;
+#           log-stream latency (GET .../workloads/:wid/logs/stream) against POST /exec/stream and a
+#           crun exec pipe; SSE throughput of a 30 MiB flood of 100-byte lines, every line counted;
 #   images  (only when named) the catalogue built cold into an empty image cache (per image and
 #           per layer, layers on disk against the images' sizes), create -> running from each
 #           cached image against busybox, postgres images until they accept connections, and
@@ -19,7 +22,7 @@
 # Publishes hearthd (into artifacts/bench/hearth-bin) if it is missing or older than src/,
 # builds the bench, runs it and prints the figures as markdown on stdout (progress on stderr;
 # the report is also kept in artifacts/bench/last-run.md).
-# Needs root. Usage: bench/run.sh [create] [exec] [files] [network] [images] [options]; options go to the bench:
+# Needs root. Usage: bench/run.sh [create] [exec] [files] [network] [workloads] [images] [options]; options go to the bench:
 #   create: --sequential N, --concurrent N, --lifecycle N, --breakdown N, --warmup N,
 #           --warmup-max N, --paced N;
 #   exec:   --exec-sequential N, --exec-warmup N, --exec-warmup-max N, --exec-clients N,
@@ -28,6 +31,7 @@
 #   network: --network-setup N, --network-seconds N, --network-round-trips N, --network-patches N,
 #           --rules-workspaces N, --rules-updates N, --rules-syncs N (--warmup, --warmup-max
 #           when create does not run);
+#   workloads: --workloads N, --burst-seconds N, --latency-lines N, --latency-rounds N, --flood-mb N;
 #   images: --images-only a,b, --image-creates N, --image-warmup N, --postgres-ready N,
 #           --keep-images (and --warmup, --warmup-max);
 #   all:    --images-dir DIR, --report FILE.

@@ -82,6 +82,17 @@ internal sealed record BenchOptions
     /// <summary>Images: the image cache the cold build starts empty in (emptied first, deleted afterwards unless <see cref="KeepImages"/>).</summary>
     public string ColdImagesDir { get; init; } = Path.Combine(RepositoryPaths.Root, "artifacts", "bench", "cold-images");
 
+    /// <summary>Workloads: how many run in the agent-memory workspace.</summary>
+    public int WorkloadCount { get; init; } = 10;
+    /// <summary>Workloads: seconds every one of them writes as fast as it can.</summary>
+    public int BurstSeconds { get; init; } = 10;
+    /// <summary>Workloads: stamped lines (about one per 10 ms) per latency round of each path.</summary>
+    public int LatencyLines { get; init; } = 1000;
+    /// <summary>Workloads: latency rounds; the paths take turns, one round each.</summary>
+    public int LatencyRounds { get; init; } = 2;
+    /// <summary>Workloads: MiB of 100-byte lines the throughput writer prints.</summary>
+    public int FloodMiB { get; init; } = 30;
+
     /// <summary>The image cache of the bench's hearthd (busybox is built into it once).</summary>
     public string ImagesDir { get; init; } = Path.Combine(RepositoryPaths.Root, "artifacts", "bench-images");
     /// <summary>Also write the report (markdown) here.</summary>
@@ -97,10 +108,11 @@ internal sealed record BenchOptions
         ["files"] = BenchScenario.Files,
         ["network"] = BenchScenario.Network,
         ["images"] = BenchScenario.Images,
+        ["workloads"] = BenchScenario.Workloads,
     };
 
     public const string Usage = """
-        usage: hearth-bench [create] [exec] [files] [network] [images] [options]
+        usage: hearth-bench [create] [exec] [files] [network] [workloads] [images] [options]
                (no scenario named: all of them but images, which runs only when named)
           create: [--sequential N] [--concurrent N] [--lifecycle N] [--breakdown N]
                   [--warmup N] [--warmup-max N] [--paced N]
@@ -110,6 +122,7 @@ internal sealed record BenchOptions
           network: [--network-setup N] [--network-seconds N] [--network-round-trips N]
                   [--network-patches N] [--rules-workspaces N] [--rules-updates N] [--rules-syncs N]
                   (and --warmup, --warmup-max when create does not run)
+          workloads: [--workloads N] [--burst-seconds N] [--latency-lines N] [--latency-rounds N] [--flood-mb N]
           images: [--images-only a,b] [--image-creates N] [--image-warmup N] [--postgres-ready N] [--keep-images]
           all:    [--images-dir DIR] [--report FILE]
         Must run as root, after scripts/publish.sh (bench/run.sh does both).
@@ -153,6 +166,11 @@ internal sealed record BenchOptions
                 "--rules-workspaces" => options with { RulesWorkspaces = Count() },
                 "--rules-updates" => options with { RulesUpdates = Count() },
                 "--rules-syncs" => options with { RulesSyncs = Count() },
+                "--workloads" => options with { WorkloadCount = Count() },
+                "--burst-seconds" => options with { BurstSeconds = Count() },
+                "--latency-lines" => options with { LatencyLines = Count() },
+                "--latency-rounds" => options with { LatencyRounds = Count() },
+                "--flood-mb" => options with { FloodMiB = Count() },
                 "--images-only" => options with { ImagesOnly = Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) },
                 "--image-creates" => options with { ImageCreates = Count() },
                 "--image-warmup" => options with { ImageWarmup = Count() },

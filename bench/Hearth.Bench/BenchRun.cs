@@ -43,6 +43,8 @@ internal static class BenchRun
                 sections.Add(await RunFilesAsync(hearthd!, options, progress, cancellationToken));
             if (options.Scenarios.Contains(BenchScenario.Network))
                 sections.Add(await RunNetworkAsync(hearthd!, scratch, options, progress, cancellationToken));
+            if (options.Scenarios.Contains(BenchScenario.Workloads))
+                sections.Add(await RunWorkloadsAsync(hearthd!, options, progress, cancellationToken));
             if (options.Scenarios.Contains(BenchScenario.Images))
                 sections.Add(await RunImagesAsync(options, progress, cancellationToken));
 
@@ -188,6 +190,17 @@ internal static class BenchRun
         await files.WarmUpAsync(cancellationToken);
         await files.RunAsync(cancellationToken);
         return FilesReport.Render(options, files);
+    }
+
+    /// <summary>
+    /// Workloads: the agent's memory with N workloads and after a burst of their output, then
+    /// log-stream latency and SSE throughput against the exec stream and a crun exec pipe.
+    /// </summary>
+    private static async Task<string> RunWorkloadsAsync(HearthdInstance hearthd, BenchOptions options, TextWriter progress, CancellationToken cancellationToken)
+    {
+        await using var workloads = new WorkloadsScenario(hearthd, options, progress);
+        await workloads.RunAsync(cancellationToken);
+        return WorkloadsReport.Render(options, workloads);
     }
 
     /// <summary>

@@ -2,7 +2,8 @@ namespace Hearth.Bench;
 
 /// <summary>
 /// The parts of the bench a run can select by name (<c>bench/run.sh exec</c>); a run without a
-/// name runs all of them but <see cref="Images"/>, in this order, on one hearthd.
+/// name runs all of them but <see cref="Images"/>, in this order, on one hearthd (images on one
+/// of its own).
 /// </summary>
 internal enum BenchScenario
 {
@@ -25,6 +26,13 @@ internal enum BenchScenario
     /// rules loaded against none (Scenarios/NetworkScenario).
     /// </summary>
     Network,
+
+    /// <summary>
+    /// The agent's memory idle, with 10 workloads and after a burst of their output; log-stream
+    /// latency against the exec stream and a crun exec pipe; SSE throughput of a 30 MiB flood,
+    /// every line counted (Scenarios/WorkloadsScenario).
+    /// </summary>
+    Workloads,
 
     /// <summary>
     /// The image catalogue built cold into an empty image cache (per image and per layer), create
