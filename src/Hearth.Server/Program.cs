@@ -87,6 +87,7 @@ services.AddSingleton(sp => new RuntimeTokens(options.DataDir, sp.GetRequiredSer
 services.AddSingleton<AgentPool>();
 services.AddSingleton<ExecTasks>();
 services.AddSingleton<WorkloadAgent>();
+services.AddSingleton<Hearth.Server.Workloads.LogFollowSlots>();
 services.AddSingleton<WorkspaceEvents>();
 services.AddSingleton<Hearth.Server.RuntimeApi.Terminals.TerminalRegistry>();
 services.AddSingleton<Hearth.Server.RuntimeApi.Terminals.RuntimeSocketHub>();

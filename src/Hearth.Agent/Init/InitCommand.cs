@@ -83,6 +83,9 @@ internal sealed class InitCommand
         var workloads = isInit && pump is not null ? WorkloadsSetup.Create(supervisor, pump) : null;
         supervisor.Workloads = workloads;
 
+        // The workloads on the disk are loaded (and started) before any request can see them.
+        workloads?.Boot();
+
         // Before CMD starts, so hearthd can dial as soon as the workspace runs. Outside a pid
         // namespace only on request: the default path is at the root of the host.
         var socketPath = _socketPath ?? (isInit ? AgentServer.DefaultSocketPath : null);
@@ -99,8 +102,6 @@ internal sealed class InitCommand
                 return CannotRun;
             }
         }
-
-        workloads?.Boot();
 
         // kill(2) with pid -1 reaches every process in the pid namespace but PID 1 itself, and
         // whatever is left dies with PID 1 anyway (pid_namespaces(7)). Outside a namespace the
@@ -129,6 +130,9 @@ internal sealed class InitCommand
         supervisor.WaitUntilChildless(grace);
         Libc.Kill(everyone, Libc.SIGKILL);
         workloads?.WaitForRuns(RunEndGrace);
+        // CMD's last output is in its pipes until the pump has read it: the console and the cmd
+        // log get it before PID 1 exits.
+        workloads?.MainOutputDrained.Wait(RunEndGrace);
         return mainStatus.Value.ToExitCode();
     }
 }

@@ -10,10 +10,19 @@ internal sealed class LineBuffer(byte stream)
     private readonly byte[] _partial = new byte[LogLine.MaxText];
     private int _partialLength;
 
+    /// <summary>A line was just cut at <see cref="LogLine.MaxText"/>: a newline right after the cut ends it, it does not make an empty line.</summary>
+    private bool _cut;
+
     /// <summary>Formats the lines <paramref name="chunk"/> completes into <paramref name="output"/>; returns how many.</summary>
     public int Add(ReadOnlySpan<byte> chunk, DateTime time, List<byte> output)
     {
         var lines = 0;
+        if (_cut && !chunk.IsEmpty)
+        {
+            _cut = false;
+            if (chunk[0] == (byte)'\n') chunk = chunk[1..];
+        }
+
         while (!chunk.IsEmpty)
         {
             var newline = chunk.IndexOf((byte)'\n');
@@ -25,6 +34,8 @@ internal sealed class LineBuffer(byte stream)
                 Emit(chunk[..room], time, output);
                 lines++;
                 chunk = chunk[room..];
+                if (chunk.IsEmpty) _cut = true;
+                else if (chunk[0] == (byte)'\n') chunk = chunk[1..];
                 continue;
             }
 

@@ -1,4 +1,5 @@
 using System.Text;
+using Hearth.Protocol.Agent;
 
 namespace Hearth.Agent.Logs;
 
@@ -9,12 +10,12 @@ namespace Hearth.Agent.Logs;
 /// </summary>
 internal static class LogLine
 {
-    public const byte Stdout = (byte)'o';
-    public const byte Stderr = (byte)'e';
-    public const byte System = (byte)'s';
+    public const byte Stdout = LogLineFormat.Stdout;
+    public const byte Stderr = LogLineFormat.Stderr;
+    public const byte System = LogLineFormat.System;
 
     /// <summary>Bytes before the text: <c>2026-11-29T18:00:00.123Z o </c>.</summary>
-    public const int PrefixLength = 27;
+    public const int PrefixLength = LogLineFormat.PrefixLength;
 
     /// <summary>A longer line is cut into lines of this many bytes.</summary>
     public const int MaxText = 16 * 1024;
@@ -22,10 +23,10 @@ internal static class LogLine
     /// <summary>Writes the prefix for <paramref name="time"/> and <paramref name="stream"/> into <paramref name="destination"/> (27 bytes).</summary>
     public static void WritePrefix(Span<byte> destination, DateTime time, byte stream)
     {
-        time.ToUniversalTime().TryFormat(destination, out _, "yyyy-MM-ddTHH:mm:ss.fffZ", global::System.Globalization.CultureInfo.InvariantCulture);
-        destination[24] = (byte)' ';
-        destination[25] = stream;
-        destination[26] = (byte)' ';
+        time.ToUniversalTime().TryFormat(destination, out _, LogLineFormat.TimestampFormat, global::System.Globalization.CultureInfo.InvariantCulture);
+        destination[LogLineFormat.TimestampLength] = (byte)' ';
+        destination[LogLineFormat.TimestampLength + 1] = stream;
+        destination[LogLineFormat.TimestampLength + 2] = (byte)' ';
     }
 
     /// <summary>One whole line for a note of the agent's own; newlines in it become spaces.</summary>

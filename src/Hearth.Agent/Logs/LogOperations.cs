@@ -29,17 +29,26 @@ internal static class LogOperations
         var maxBytes = follow ? long.MaxValue : Math.Clamp(args.MaxBytes ?? DefaultMaxBytes, 1, DefaultMaxBytes);
         if (args.Tail is < 0) throw new OperationException("bad_request", "tail: must not be negative");
 
+        // Without follow the read ends where the log ended when it began: a workload writing
+        // without pause cannot make it endless, nor larger than max_bytes.
+        var end = log.NextCursor;
+        var status = log.Status();
+        var stale = args.Since > end;
         var start = args.Since is { } since
-            ? (follow ? since : Math.Max(since, log.StartBefore(int.MaxValue, maxBytes, since)))
+            ? (stale ? status.FirstCursor : follow ? since : Math.Max(since, log.StartBefore(int.MaxValue, maxBytes, since)))
             : log.StartBefore(args.Tail ?? 0, maxBytes, 0);
         using var reader = log.OpenReader(start);
         Event(context, "start", reader.Cursor);
+        // A cursor past the end is from another log of this name (deleted and made again) or from
+        // before a restore: everything here is new to its reader, from the first line kept.
+        if (stale) Event(context, "cleared", reader.Cursor);
 
         var buffer = new byte[OperationContext.ChunkSize];
-        while (true)
+        while (follow || reader.Cursor < end)
         {
             context.Cancellation.ThrowIfCancellationRequested();
-            var count = reader.Read(buffer, out var notice);
+            var want = follow ? buffer.Length : (int)Math.Min(buffer.Length, end - reader.Cursor);
+            var count = reader.Read(buffer.AsSpan(0, want), out var notice);
             if (notice is not null)
             {
                 Event(context, notice, reader.Cursor);
@@ -53,7 +62,11 @@ internal static class LogOperations
             }
 
             if (!follow || reader.IsClosed) break;
-            reader.Wait(FollowWake);
+            // Nothing to read: wait for a write. Should the log have lost its segments (a disk
+            // that refused a rotation), the reader sees nothing while the end is ahead of it, and
+            // the wait returns at once: sleep then, rather than spin in PID 1.
+            if (reader.AtEnd) reader.Wait(FollowWake);
+            else Thread.Sleep(FollowWake);
         }
 
         return OperationContext.Result(new LogReadResult { Cursor = reader.Cursor }, AgentWorkloadJsonContext.Default.LogReadResult);

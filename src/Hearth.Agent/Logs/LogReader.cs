@@ -28,6 +28,9 @@ internal sealed class LogReader : IDisposable
     /// <summary>The cursor of the next byte <see cref="Read"/> returns.</summary>
     public long Cursor { get; private set; }
 
+    /// <summary>Whether the last <see cref="Read"/> found nothing because it is at the log's end (rather than because the bytes it needs are missing).</summary>
+    public bool AtEnd { get; private set; }
+
     /// <summary>True once the log has been deleted (its workload is gone): nothing more will come.</summary>
     public bool IsClosed => _log.Snapshot().Closed;
 
@@ -39,6 +42,7 @@ internal sealed class LogReader : IDisposable
     public int Read(Span<byte> buffer, out string? notice)
     {
         notice = null;
+        AtEnd = false;
         for (var attempt = 0; attempt < 8; attempt++)
         {
             var snapshot = _log.Snapshot();
@@ -56,7 +60,11 @@ internal sealed class LogReader : IDisposable
                 }
             }
 
-            if (Cursor >= snapshot.Next) return 0;
+            if (Cursor >= snapshot.Next)
+            {
+                AtEnd = true;
+                return 0;
+            }
 
             if (_handle is not null)
             {

@@ -28,6 +28,7 @@ internal sealed class SegmentedLog
     private long _clears;
     private bool _closed;
     private bool _opened;
+    private long _lastSegmentAttempt;
 
     private SegmentedLog(string directory, long maxBytes, TimeSpan retention)
     {
@@ -145,6 +146,7 @@ internal sealed class SegmentedLog
     {
         lock (_gate)
         {
+            if (_closed) return _next;
             EnsureOpenLocked();
             _current?.Dispose();
             _current = null;
@@ -278,6 +280,10 @@ internal sealed class SegmentedLog
 
     private bool WriteLocked(ReadOnlySpan<byte> bytes, DateTime now)
     {
+        // No segment to write to (a rotation failed: a full disk, no descriptors left): try a
+        // new one again, at most once a second, rather than losing every later line for good.
+        if (_current is null && _opened && Environment.TickCount64 - _lastSegmentAttempt >= 1000)
+            StartSegment(_next);
         if (_current is null) return false;
         var segment = _segments[^1];
         try
@@ -302,6 +308,7 @@ internal sealed class SegmentedLog
 
     private void StartSegment(long start)
     {
+        _lastSegmentAttempt = Environment.TickCount64;
         _current?.Dispose();
         _current = null;
         var path = Path.Combine(Directory, start.ToString("D20", CultureInfo.InvariantCulture) + Extension);
@@ -314,7 +321,7 @@ internal sealed class SegmentedLog
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // No segment to write to (a full disk): lines are counted as dropped until a later
-            // write finds room — the next rotation tries again.
+            // write finds room (WriteLocked tries again).
             // The console only: this log may be the boot log itself.
             StandardError.WriteRaw($"hearth-agent: log {Directory}: {e.Message}\n");
         }

@@ -38,6 +38,9 @@ internal sealed class Workload(StoredWorkload stored, SegmentedLog log)
     /// <summary>A stop request is under way: the run's end is a stop, not a reason to restart.</summary>
     public bool StopRequested { get; set; }
 
+    /// <summary>A delete is under way: it may not be started again meanwhile.</summary>
+    public bool Deleting { get; set; }
+
     public bool Deleted { get; set; }
 
     public StoredWorkload ToStored() => new()

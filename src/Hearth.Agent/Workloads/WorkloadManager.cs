@@ -50,6 +50,9 @@ internal sealed partial class WorkloadManager
     /// <summary>The main command's output (<c>source=cmd</c>).</summary>
     public SegmentedLog CmdLog { get; }
 
+    /// <summary>Set once the main command's output pipes are drained into the cmd log (and the console).</summary>
+    public ManualResetEventSlim MainOutputDrained { get; } = new();
+
     /// <summary>Reads the output of workloads and of the main command into their logs.</summary>
     public PipePump Pump => _pump;
 
@@ -60,21 +63,25 @@ internal sealed partial class WorkloadManager
         {
             foreach (var stored in _store.Load(BootLog.Note))
             {
-                SegmentedLog log;
-                try { log = OpenLog(stored.Spec); }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                // The file is the workspace's to edit: what fails the rules, or a duplicate, is
+                // skipped with a note, and nothing in one definition may keep PID 1 from booting.
+                try
                 {
-                    BootLog.Note($"workload {stored.Spec.Name}: cannot open its log: {e.Message}; not started");
-                    continue;
+                    WorkloadRules.Check(stored.Spec);
+                    if (_workloads.Count >= WorkloadLimits.MaxWorkloads || FindOrNull(stored.Spec.Id!) is not null || FindOrNull(stored.Spec.Name) is not null)
+                        throw new OperationException("bad_request", "a duplicate id or name, or one workload too many");
+                    var workload = new Workload(stored, OpenLog(stored.Spec));
+                    _workloads.Add(workload);
+                    var spec = workload.Spec;
+                    if (spec.AutoStart && spec.Enabled && (!workload.StoppedByRequest || spec.RestartPolicy == WorkloadRestartPolicy.Always))
+                    {
+                        if (!spec.KeepLogs) TryClear(workload.Log);
+                        Launch(workload);
+                    }
                 }
-
-                var workload = new Workload(stored, log);
-                _workloads.Add(workload);
-                var spec = workload.Spec;
-                if (spec.AutoStart && spec.Enabled && (!workload.StoppedByRequest || spec.RestartPolicy == WorkloadRestartPolicy.Always))
+                catch (Exception e)
                 {
-                    if (!spec.KeepLogs) log.Clear();
-                    Launch(workload);
+                    BootLog.Note($"workload {stored.Spec.Name} ({stored.Spec.Id}): not loaded: {e.Message}");
                 }
             }
             if (_workloads.Count > 0) ScheduleSweep();
@@ -112,9 +119,10 @@ internal sealed partial class WorkloadManager
         }
     }
 
+    /// <summary>Every workload without its <c>env</c> (get has it): 64 definitions with theirs would not fit one frame.</summary>
     public IReadOnlyList<WorkloadInfo> List()
     {
-        lock (_gate) return _workloads.Select(w => w.ToInfo()).ToList();
+        lock (_gate) return _workloads.Select(w => w.ToInfo() with { Env = null }).ToList();
     }
 
     public WorkloadInfo Get(string reference)
@@ -146,6 +154,8 @@ internal sealed partial class WorkloadManager
         lock (_gate)
         {
             var workload = Find(reference);
+            if (workload.Deleting)
+                throw new OperationException("conflict", $"workload {workload.Spec.Name} is being deleted");
             if (workload.Run is not null)
             {
                 if (workload.StopRequested)
@@ -162,7 +172,7 @@ internal sealed partial class WorkloadManager
 
             workload.RestartCount = 0;
             workload.RestartsInARow = 0;
-            if (!workload.Spec.KeepLogs) workload.Log.Clear();
+            if (!workload.Spec.KeepLogs) TryClear(workload.Log);
             Launch(workload);
             return workload.ToInfo();
         }
@@ -185,9 +195,16 @@ internal sealed partial class WorkloadManager
         lock (_gate) return DeleteLocked(Find(reference), timeout);
     }
 
+    /// <summary>Deletes every workload: all get SIGTERM at once, so the whole takes one <paramref name="timeout"/>, not one each.</summary>
     public IReadOnlyList<WorkloadInfo> DeleteAll(TimeSpan timeout)
     {
-        lock (_gate) return _workloads.ToList().Where(w => !w.Deleted).Select(w => DeleteLocked(w, timeout)).ToList();
+        lock (_gate)
+        {
+            var all = _workloads.Where(w => !w.Deleting).ToList();
+            foreach (var workload in all) workload.Deleting = true;
+            StopAllLocked(all, timeout);
+            return all.Select(w => DeleteLocked(w, TimeSpan.Zero) with { Env = null }).ToList();
+        }
     }
 
     /// <summary>The figures of one workload, or of all; takes up to 250 ms when there is no recent sample to compare with.</summary>
@@ -323,8 +340,14 @@ internal sealed partial class WorkloadManager
         EndedForGood(workload);
     }
 
-    /// <summary>Reaper thread: the run's leader has been reaped.</summary>
-    internal void OnRunExited(WorkloadRun run, WaitStatus status)
+    /// <summary>
+    /// Reaper thread: the run's leader has been reaped. Handed to the scheduler's thread: the
+    /// reaper (every process's end) and the pump (every process's output) never wait for this
+    /// gate, which requests hold across disk writes.
+    /// </summary>
+    internal void OnRunExited(WorkloadRun run, WaitStatus status) => _scheduler.Schedule(TimeSpan.Zero, () => RunExited(run, status));
+
+    private void RunExited(WorkloadRun run, WaitStatus status)
     {
         lock (_gate)
         {
@@ -345,8 +368,10 @@ internal sealed partial class WorkloadManager
         }
     }
 
-    /// <summary>Pump thread: both output pipes of the run are closed.</summary>
-    internal void OnRunOutputEnded(WorkloadRun run)
+    /// <summary>Pump thread: both output pipes of the run are closed (handled on the scheduler's thread, as <see cref="OnRunExited"/>).</summary>
+    internal void OnRunOutputEnded(WorkloadRun run) => _scheduler.Schedule(TimeSpan.Zero, () => RunOutputEnded(run));
+
+    private void RunOutputEnded(WorkloadRun run)
     {
         lock (_gate)
         {
@@ -438,38 +463,56 @@ internal sealed partial class WorkloadManager
         _scheduler.Schedule(TimeSpan.Zero, () => _supervisor.OnSignal(Libc.SIGTERM));
     }
 
+    /// <summary>A crash loop with no delay would spin PID 1 (notes, /proc scans): restarts are at least this far apart, as Docker's.</summary>
+    private const double MinRestartDelaySeconds = 0.1;
+
     private static TimeSpan RestartDelay(WorkloadSpec spec, int inARow)
     {
-        var seconds = spec.RestartDelay * (spec.RestartBackoff ? Math.Pow(2, Math.Min(inARow, 30)) : 1);
+        var seconds = Math.Max(MinRestartDelaySeconds, spec.RestartDelay) * (spec.RestartBackoff ? Math.Pow(2, Math.Min(inARow, 30)) : 1);
         return TimeSpan.FromSeconds(Math.Min(seconds, WorkloadLimits.MaxRestartDelaySeconds));
     }
 
     // ---- Stop and delete. ----
 
-    private void StopLocked(Workload workload, TimeSpan timeout)
+    private void StopLocked(Workload workload, TimeSpan timeout) => StopAllLocked([workload], timeout);
+
+    /// <summary>
+    /// Under the gate, which it releases while it waits: SIGTERM to every run of
+    /// <paramref name="workloads"/>, SIGKILL to those still running after <paramref name="timeout"/>,
+    /// and back once all have finished (or <see cref="KillGrace"/> after the SIGKILL).
+    /// </summary>
+    private void StopAllLocked(IReadOnlyList<Workload> workloads, TimeSpan timeout)
     {
-        CancelRestart(workload);
-        if (!workload.StoppedByRequest)
+        var runs = new List<WorkloadRun>();
+        foreach (var workload in workloads)
         {
-            workload.StoppedByRequest = true;
-            TryPersist(workload);
+            CancelRestart(workload);
+            if (!workload.StoppedByRequest)
+            {
+                workload.StoppedByRequest = true;
+                TryPersist(workload);
+            }
+
+            if (workload.State == WorkloadState.Pending) workload.State = WorkloadState.Stopped;
+            if (workload.Run is not { } run) continue;
+            workload.StopRequested = true;
+            SignalSession(run.Pid, Libc.SIGTERM);
+            runs.Add(run);
         }
 
-        if (workload.State == WorkloadState.Pending) workload.State = WorkloadState.Stopped;
-        if (workload.Run is not { } run) return;
-
-        workload.StopRequested = true;
-        SignalSession(run.Pid, Libc.SIGTERM);
-        if (!WaitForFinish(run, timeout))
+        if (WaitForFinish(runs, timeout)) return;
+        foreach (var run in runs.Where(r => !r.Finished))
         {
-            workload.Log.Note($"still running {timeout.TotalSeconds:0.###} s after SIGTERM: SIGKILL");
+            run.Workload.Log.Note($"still running {timeout.TotalSeconds:0.###} s after SIGTERM: SIGKILL");
             SignalSession(run.Pid, Libc.SIGKILL);
-            WaitForFinish(run, KillGrace);
         }
+
+        WaitForFinish(runs, KillGrace);
     }
 
     private WorkloadInfo DeleteLocked(Workload workload, TimeSpan timeout)
     {
+        workload.Deleting = true;
         StopLocked(workload, timeout);
         workload.Deleted = true;
         _workloads.Remove(workload);
@@ -480,11 +523,11 @@ internal sealed partial class WorkloadManager
         return workload.ToInfo();
     }
 
-    /// <summary>Under the gate, which it releases while it waits: true once the run has finished.</summary>
-    private bool WaitForFinish(WorkloadRun run, TimeSpan timeout)
+    /// <summary>Under the gate, which it releases while it waits: true once every run has finished.</summary>
+    private bool WaitForFinish(List<WorkloadRun> runs, TimeSpan timeout)
     {
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
-        while (!run.Finished)
+        while (runs.Any(r => !r.Finished))
         {
             var remaining = deadline - Environment.TickCount64;
             if (remaining <= 0) return false;
@@ -538,6 +581,16 @@ internal sealed partial class WorkloadManager
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             BootLog.Note($"workload {workload.Spec.Name}: cannot record its state: {e.Message}");
+        }
+    }
+
+    /// <summary>Clears a log; a disk that refuses is noted, never fatal (boot, starts).</summary>
+    private void TryClear(SegmentedLog log)
+    {
+        try { log.Clear(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            BootLog.Note($"cannot clear {log.Directory}: {e.Message}");
         }
     }
 

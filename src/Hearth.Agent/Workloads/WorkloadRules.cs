@@ -10,7 +10,7 @@ namespace Hearth.Agent.Workloads;
 /// </summary>
 internal static partial class WorkloadRules
 {
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
+    [GeneratedRegex(WorkloadSize.NamePattern)]
     public static partial Regex NamePattern();
 
     /// <summary>Throws <c>bad_request</c> naming the first problem.</summary>
@@ -33,6 +33,7 @@ internal static partial class WorkloadRules
         else if (spec.MaxLogSizeMb is < 1 or > WorkloadLimits.MaxLogSizeMb) problem = $"max_log_size_mb: 1-{WorkloadLimits.MaxLogSizeMb}";
         else if (spec.LogRetentionHours is < 0 or > WorkloadLimits.MaxLogRetentionHours) problem = $"log_retention_hours: 0-{WorkloadLimits.MaxLogRetentionHours}";
         else if (spec.VmOnExit is not (null or "" or "stop" or "exit")) problem = "vm_on_exit: empty, stop or exit";
+        if (problem is null && WorkloadSize.Problem(spec) is { } size) problem = $"{size.Field}: {size.Message}";
         if (problem is not null) throw new OperationException("bad_request", problem);
     }
 

@@ -31,7 +31,7 @@ internal static class WorkloadsSetup
     /// </summary>
     public static int StartLoggedMain(WorkloadManager workloads, Supervisor supervisor, IReadOnlyList<string> argv, string? stdinPath)
     {
-        var output = LoggedOutput.Create(workloads.CmdLog, tee: true, ended: null, out var stdoutWrite, out var stderrWrite, out var error);
+        var output = LoggedOutput.Create(workloads.CmdLog, tee: true, ended: workloads.MainOutputDrained.Set, out var stdoutWrite, out var stderrWrite, out var error);
         if (output is null) return supervisor.StartMain(argv, stdinPath);
         try
         {

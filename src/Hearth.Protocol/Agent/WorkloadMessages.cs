@@ -127,6 +127,8 @@ public sealed record LogConfig
     PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(WorkloadArgs))]
+[JsonSerializable(typeof(WorkloadSpec))]
+[JsonSerializable(typeof(IReadOnlyDictionary<string, string>))]
 [JsonSerializable(typeof(WorkloadInfo))]
 [JsonSerializable(typeof(WorkloadListResult))]
 [JsonSerializable(typeof(WorkloadStatsResult))]

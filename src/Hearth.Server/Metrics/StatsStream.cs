@@ -28,8 +28,29 @@ internal static class StatsStream
         if (workspace.Status != WorkspaceStatus.Running)
             throw new ApiException(409, "workspace_not_running", $"workspace {workspace.Id} is {workspace.Status}, not running");
 
-        var cancellationToken = context.RequestAborted;
+        // Ends with its client, with hearthd (a shutdown must not wait for an open stream), or with the workspace.
+        var lifetime = context.RequestServices.GetRequiredService<IHostApplicationLifetime>();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        var cancellationToken = stop.Token;
         await using var sse = await SseWriter.StartAsync(context.Response, "stats", cancellationToken);
+        try
+        {
+            await StreamAsync(sse, workspace, repository, stats, time, interval, cancellationToken);
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException && cancellationToken.IsCancellationRequested)
+        {
+            // The client left, or hearthd is stopping.
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The response is committed: the failure becomes the stream's last event.
+            await Workloads.StreamErrors.SendAsync(sse, "internal_error", e.Message);
+        }
+    }
+
+    private static async Task StreamAsync(SseWriter sse, Workspaces.WorkspaceRecord workspace, WorkspaceRepository repository,
+        WorkspaceStatsService stats, TimeProvider time, TimeSpan interval, CancellationToken cancellationToken)
+    {
         while (true)
         {
             var sample = await stats.MeasureAsync(workspace, cancellationToken);

@@ -1,4 +1,5 @@
 using System.Text;
+using Hearth.Protocol.Agent;
 using Hearth.Protocol.Workloads;
 
 namespace Hearth.Server.Workloads;
@@ -14,9 +15,9 @@ namespace Hearth.Server.Workloads;
 /// </summary>
 internal sealed class LogLineParser
 {
-    private const int TimestampLength = 24;
+    private const int TimestampLength = LogLineFormat.TimestampLength;
     /// <summary>Timestamp, space, stream letter, space.</summary>
-    private const int PrefixLength = TimestampLength + 3;
+    private const int PrefixLength = LogLineFormat.PrefixLength;
     /// <summary>The longest line returned whole; the agent's lines are at most 16 KiB of text.</summary>
     public const int MaxLineBytes = 64 * 1024;
 
@@ -93,13 +94,7 @@ internal sealed class LogLineParser
         return new LogEntry { Timestamp = DateTimeOffset.UnixEpoch, Stream = "stdout", Line = Encoding.UTF8.GetString(line), Cursor = cursor };
     }
 
-    private static string? StreamName(byte letter) => letter switch
-    {
-        (byte)'o' => "stdout",
-        (byte)'e' => "stderr",
-        (byte)'s' => "system",
-        _ => null,
-    };
+    private static string? StreamName(byte letter) => LogLineFormat.StreamName(letter);
 
     /// <summary><c>yyyy-MM-ddTHH:mm:ss.fffZ</c>, exactly (the agent's own format; parsed by hand, it is on every line).</summary>
     private static DateTimeOffset? ParseTimestamp(ReadOnlySpan<byte> t)

@@ -18,8 +18,14 @@ internal static class LogReader
     /// <summary>The most a read without follow returns (the newest lines when there are more).</summary>
     public const long MaxBytes = 8L * 1024 * 1024;
 
-    /// <summary>Agent items (data frames are at most 64 KiB) in one batch.</summary>
+    /// <summary>Agent items (the agent's data frames are at most 64 KiB) in one batch.</summary>
     private const int MaxItemsPerBatch = 32;
+
+    /// <summary>
+    /// Lines in one batch, checked between items: a workspace controls what its agent sends (a
+    /// frame of 1 MiB of newlines is a million lines), so a batch must not grow with it.
+    /// </summary>
+    private const int MaxLinesPerBatch = 4096;
 
     /// <summary>A read to its end, on a connection of its own: its lines, and the cursor where the next read starts.</summary>
     public static async Task<(List<LogEntry> Entries, long Cursor)> ReadAsync(AgentPool agents, string workspace, LogArgs args,
@@ -29,8 +35,19 @@ internal static class LogReader
             WorkloadAgent.Serialize(args with { Follow = false, MaxBytes = args.MaxBytes ?? MaxBytes }), cancellationToken);
         var parser = new LogLineParser();
         var entries = new List<LogEntry>();
+        // The agent stops at its limit; hearthd does not rely on it (the workspace owns the agent):
+        // past the limit and one line more, the read is abandoned (disposing the call ends it).
+        var limit = (args.MaxBytes ?? MaxBytes) + LogLineParser.MaxLineBytes;
+        long consumed = 0;
         await foreach (var batch in BatchesAsync(call.Call, parser, cancellationToken))
-            entries.AddRange(batch.OfType<LogLine>().Select(l => l.Entry));
+        {
+            foreach (var line in batch.OfType<LogLine>())
+            {
+                entries.Add(line.Entry);
+                consumed += line.Next - line.Entry.Cursor;
+            }
+            if (consumed > limit) return (entries, parser.Cursor);
+        }
         var result = await call.Call.Result.WaitAsync(cancellationToken);
         var cursor = result.ValueKind == JsonValueKind.Object
             ? result.Deserialize(AgentWorkloadJsonContext.Default.LogReadResult)?.Cursor ?? parser.Cursor
@@ -52,7 +69,7 @@ internal static class LogReader
         {
             var batch = new List<LogItem>();
             // Bounded, so a log written faster than it is read still gets flushed along the way.
-            for (var taken = 0; taken < MaxItemsPerBatch && items.TryRead(out var item); taken++)
+            for (var taken = 0; taken < MaxItemsPerBatch && batch.Count < MaxLinesPerBatch && items.TryRead(out var item); taken++)
             {
                 if (item.Event is { } value) Apply(value, parser, batch);
                 else parser.Feed(item.Data.Span, batch);

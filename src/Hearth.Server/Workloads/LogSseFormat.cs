@@ -19,7 +19,10 @@ internal sealed class LogSseFormat : IDisposable
     // outside ASCII stays UTF-8. The stream is read as JSON, never embedded in HTML.
     private static readonly JsonWriterOptions Options = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
-    private readonly ArrayBufferWriter<byte> buffer = new(16 * 1024);
+    /// <summary>A buffer grown past this by a burst is let go after it, so an idle stream holds little.</summary>
+    private const int KeptCapacity = 1024 * 1024;
+
+    private ArrayBufferWriter<byte> buffer = new(16 * 1024);
     private readonly Utf8JsonWriter json;
 
     public LogSseFormat() => json = new Utf8JsonWriter(buffer, Options);
@@ -27,6 +30,7 @@ internal sealed class LogSseFormat : IDisposable
     /// <summary>The events of <paramref name="items"/>, valid until the next call.</summary>
     public ReadOnlyMemory<byte> Format(IEnumerable<LogItem> items)
     {
+        if (buffer.Capacity > KeptCapacity) buffer = new ArrayBufferWriter<byte>(16 * 1024);
         buffer.ResetWrittenCount();
         foreach (var item in items)
         {

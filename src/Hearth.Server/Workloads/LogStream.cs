@@ -18,6 +18,7 @@ internal static class LogStream
     public static async Task FollowAsync(HttpContext context, AgentPool agents, string workspace, LogArgs args, string what)
     {
         var lifetime = context.RequestServices.GetRequiredService<IHostApplicationLifetime>();
+        using var slot = context.RequestServices.GetRequiredService<LogFollowSlots>().Take(workspace);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
         var token = stop.Token;
         await using var connection = await agents.DialAsync(workspace, token);

@@ -159,6 +159,6 @@ internal sealed partial record WorkloadFields
             reader.Add(prefix + "target", $"unknown target '{target}': Hearth runs workloads only in the workspace itself (omit target, or \"default\")");
     }
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")]
+    [GeneratedRegex(WorkloadSize.NamePattern)]
     private static partial Regex NamePattern();
 }

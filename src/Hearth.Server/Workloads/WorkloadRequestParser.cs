@@ -100,7 +100,7 @@ internal static class WorkloadRequestParser
         // Without a name the workload is known by its id, which then is also its name.
         var id = f.Id ?? WorkloadIds.New();
         var defaults = new WorkloadSpec { Name = f.Name ?? id, Cmd = f.Cmd };
-        return defaults with
+        var spec = defaults with
         {
             Id = id,
             Env = f.Env,
@@ -120,5 +120,8 @@ internal static class WorkloadRequestParser
             VmOnExit = f.VmOnExit,
             Origin = origin,
         };
+        // Too large for the agent's frames (a patch is checked by the agent, against the result).
+        if (WorkloadSize.Problem(spec) is { } size) reader.Add(prefix + size.Field, size.Message);
+        return spec;
     }
 }

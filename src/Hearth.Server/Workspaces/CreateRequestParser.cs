@@ -22,8 +22,6 @@ internal static partial class CreateRequestParser
          "restart_policy", "max_restarts", "env", "cmd", "allow_internet", "ingress", "ingress_ports", "egress",
          "private_link_ids", "public_access", "workloads"];
 
-    public static readonly string[] RestartPolicies = ["no", "never", "always", "on-failure", "unless-stopped"];
-
     public static CreateWorkspaceInput Parse(JsonElement body, HearthOptions options, IImageNames images)
     {
         var reader = new FieldReader();
@@ -53,7 +51,7 @@ internal static partial class CreateRequestParser
         var (ttl, ttlSeconds) = ParseTtl(reader, config, body);
         var ttlAction = reader.OneOf(config, "ttl_action", "config.ttl_action", "stop", "pause", "suspend", "remove");
         var removeOnExit = reader.Boolean(config, "remove_on_exit", "config.remove_on_exit") ?? false;
-        var restartPolicy = reader.OneOf(config, "restart_policy", "config.restart_policy", RestartPolicies);
+        var restartPolicy = reader.OneOf(config, "restart_policy", "config.restart_policy", [.. Hearth.Protocol.Workloads.WorkloadRestartPolicy.All]);
         var maxRestarts = reader.Integer(config, "max_restarts", "config.max_restarts", 0, 1_000_000);
         var env = EnvReader.Read(reader, FieldReader.Property(config, "env"), "config.env", Limits.MaxEnvEntries);
         var cmd = CommandReader.Read(reader, FieldReader.Property(config, "cmd"), "config.cmd");

@@ -22,9 +22,9 @@ public sealed class StatsStreamTests(HearthdFixture fixture) : IClassFixture<Hea
 
         for (var i = 1; i < events.Count; i++)
         {
-            var gap = events[i].At - events[i - 1].At;
-            Assert.True(gap > TimeSpan.FromSeconds(0.7) && gap < TimeSpan.FromSeconds(2.5), $"event {i} came {gap} after the one before");
-            Assert.True(events[i].Data!.Value.GetProperty("timestamp").GetDateTimeOffset() > events[i - 1].Data!.Value.GetProperty("timestamp").GetDateTimeOffset());
+            // The server's own times: when the client reads them depends on a loaded machine's scheduling.
+            var gap = events[i].Data!.Value.GetProperty("timestamp").GetDateTimeOffset() - events[i - 1].Data!.Value.GetProperty("timestamp").GetDateTimeOffset();
+            Assert.True(gap > TimeSpan.FromSeconds(0.9) && gap < TimeSpan.FromSeconds(2.5), $"event {i} was measured {gap} after the one before");
         }
         var last = events[^1].Data!.Value;
         Assert.Equal("running", last.GetProperty("status").GetString());

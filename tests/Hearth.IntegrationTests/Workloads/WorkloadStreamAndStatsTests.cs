@@ -68,6 +68,41 @@ public sealed class WorkloadStreamAndStatsTests(HearthdFixture fixture, ITestOut
     }
 
     [Fact]
+    public async Task A_workspace_has_at_most_16_log_streams_open_and_a_closed_one_frees_its_slot()
+    {
+        var hearthd = fixture.Hearthd;
+        var id = await hearthd.CreateWorkspaceAsync().Within(Bounded.Create);
+        using var client = Client(hearthd);
+        await client.Workspaces.Workloads.CreateAsync(id, new WorkloadSpec { Name = "quiet", Cmd = ["sleep", "4720"] }).Within();
+        var url = $"{hearthd.ApiUrl}/workspace/{id}/workloads/quiet/logs/stream";
+
+        var open = new List<HttpResponseMessage>();
+        for (var i = 0; i < 16; i++)
+        {
+            var response = await hearthd.Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead).Within();
+            Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+            open.Add(response);
+        }
+
+        var refused = await hearthd.Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead).Within();
+        Assert.Equal((System.Net.HttpStatusCode)429, refused.StatusCode);
+        Assert.Contains("too_many_streams", await refused.Content.ReadAsStringAsync());
+        open[0].Dispose();
+        // hearthd notices the closed request, ends that stream and frees its slot.
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        HttpResponseMessage again;
+        while ((again = await hearthd.Http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead).Within()).StatusCode != System.Net.HttpStatusCode.OK)
+        {
+            again.Dispose();
+            Assert.True(DateTime.UtcNow < deadline, "the slot of a closed stream was not freed within 10 s");
+            await Task.Delay(200);
+        }
+        again.Dispose();
+        foreach (var response in open) response.Dispose();
+        await hearthd.DeleteAsync("/workspace/" + id).Within(Bounded.Create);
+    }
+
+    [Fact]
     public async Task Stats_follow_a_workload_that_burns_cpu()
     {
         var hearthd = fixture.Hearthd;
