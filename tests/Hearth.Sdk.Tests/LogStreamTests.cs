@@ -217,20 +217,9 @@ public sealed class LogStreamTests
     }
 
     /// <summary>A body that delivers its bytes and then fails as a reset connection does.</summary>
-    private sealed class BreakingStream(byte[] bytes) : Stream
+    private sealed class BreakingStream(byte[] bytes) : Fakes.ReadOnlyStream
     {
         private int _position;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override int Read(byte[] buffer, int offset, int count)
         {
@@ -244,15 +233,5 @@ public sealed class LogStreamTests
             _position += n;
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

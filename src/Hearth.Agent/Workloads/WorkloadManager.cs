@@ -137,7 +137,7 @@ internal sealed partial class WorkloadManager
             var workload = Find(reference);
             if (patch.Name is { } name && name != workload.Spec.Name && FindOrNull(name) is not null)
                 throw new OperationException("workload_exists", $"a workload with the id or name '{name}' exists");
-            var spec = WorkloadRules.Apply(workload.Spec, patch);
+            var spec = patch.ApplyTo(workload.Spec);
             WorkloadRules.Check(spec);
             var previous = workload.Spec;
             workload.Spec = spec;

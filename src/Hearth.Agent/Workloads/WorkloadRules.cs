@@ -36,26 +36,4 @@ internal static partial class WorkloadRules
         if (problem is null && WorkloadSize.Problem(spec) is { } size) problem = $"{size.Field}: {size.Message}";
         if (problem is not null) throw new OperationException("bad_request", problem);
     }
-
-    /// <summary><paramref name="spec"/> with the fields <paramref name="patch"/> sets.</summary>
-    public static WorkloadSpec Apply(WorkloadSpec spec, WorkloadPatch patch) => spec with
-    {
-        Name = patch.Name ?? spec.Name,
-        Cmd = patch.Cmd ?? spec.Cmd,
-        Env = patch.Env ?? spec.Env,
-        WorkingDir = patch.WorkingDir ?? spec.WorkingDir,
-        User = patch.User ?? spec.User,
-        RestartPolicy = patch.RestartPolicy ?? spec.RestartPolicy,
-        MaxRestarts = patch.MaxRestarts ?? spec.MaxRestarts,
-        RestartDelay = patch.RestartDelay ?? spec.RestartDelay,
-        RestartBackoff = patch.RestartBackoff ?? spec.RestartBackoff,
-        AutoStart = patch.AutoStart ?? spec.AutoStart,
-        Enabled = patch.Enabled ?? spec.Enabled,
-        KeepLogs = patch.KeepLogs ?? spec.KeepLogs,
-        MaxLogSizeMb = patch.MaxLogSizeMb ?? spec.MaxLogSizeMb,
-        LogRetentionHours = patch.LogRetentionHours ?? spec.LogRetentionHours,
-        Labels = patch.Labels ?? spec.Labels,
-        Annotations = patch.Annotations ?? spec.Annotations,
-        VmOnExit = patch.VmOnExit ?? spec.VmOnExit,
-    };
 }

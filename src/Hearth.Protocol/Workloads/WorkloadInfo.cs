@@ -53,6 +53,28 @@ public sealed record WorkloadInfo : WorkloadSpec
 /// <summary>A change to a workload (<c>PUT</c>/<c>PATCH</c>): null fields stay as they are. Process fields take effect at its next start.</summary>
 public sealed record WorkloadPatch
 {
+    /// <summary><paramref name="spec"/> with the fields this patch sets (hearthd builds a create's definition the same way, from the defaults).</summary>
+    public WorkloadSpec ApplyTo(WorkloadSpec spec) => spec with
+    {
+        Name = Name ?? spec.Name,
+        Cmd = Cmd ?? spec.Cmd,
+        Env = Env ?? spec.Env,
+        WorkingDir = WorkingDir ?? spec.WorkingDir,
+        User = User ?? spec.User,
+        RestartPolicy = RestartPolicy ?? spec.RestartPolicy,
+        MaxRestarts = MaxRestarts ?? spec.MaxRestarts,
+        RestartDelay = RestartDelay ?? spec.RestartDelay,
+        RestartBackoff = RestartBackoff ?? spec.RestartBackoff,
+        AutoStart = AutoStart ?? spec.AutoStart,
+        Enabled = Enabled ?? spec.Enabled,
+        KeepLogs = KeepLogs ?? spec.KeepLogs,
+        MaxLogSizeMb = MaxLogSizeMb ?? spec.MaxLogSizeMb,
+        LogRetentionHours = LogRetentionHours ?? spec.LogRetentionHours,
+        Labels = Labels ?? spec.Labels,
+        Annotations = Annotations ?? spec.Annotations,
+        VmOnExit = VmOnExit ?? spec.VmOnExit,
+    };
+
     /// <summary>See <see cref="WorkloadSpec.Name"/>.</summary>
     public string? Name { get; init; }
     /// <summary>See <see cref="WorkloadSpec.Cmd"/>.</summary>

@@ -6,11 +6,11 @@ using Hearth.Server.Validation;
 namespace Hearth.Server.Workloads;
 
 /// <summary>
-/// The fields a workload body may carry, each read with its Oblien aliases and checked; null
-/// where the body does not give one. Shared by create (<see cref="WorkloadSpec"/>) and change
-/// (<see cref="WorkloadPatch"/>), so both accept exactly the same forms.
+/// The fields a workload body may carry, each read with its Oblien aliases and checked, as a
+/// <see cref="WorkloadPatch"/> (null where the body does not give one) plus the id. Shared by
+/// create (the patch applied to the defaults) and change, so both accept exactly the same forms.
 /// </summary>
-internal sealed partial record WorkloadFields
+internal static partial class WorkloadFields
 {
     private const int MaxPathLength = 4096;
     private const int MaxUserLength = 255;
@@ -18,29 +18,11 @@ internal sealed partial record WorkloadFields
     private const int MaxMapKeyLength = 253;
     private const int MaxMapValueLength = 4096;
 
-    public string? Id { get; init; }
-    public string? Name { get; init; }
-    public List<string>? Cmd { get; init; }
-    /// <summary>The body has <c>cmd</c> or <c>command</c> (it may still be bad, and reported).</summary>
-    public bool CmdGiven { get; init; }
-    public Dictionary<string, string>? Env { get; init; }
-    public string? WorkingDir { get; init; }
-    public string? User { get; init; }
-    public string? RestartPolicy { get; init; }
-    public int? MaxRestarts { get; init; }
-    public double? RestartDelay { get; init; }
-    public bool? RestartBackoff { get; init; }
-    public bool? AutoStart { get; init; }
-    public bool? Enabled { get; init; }
-    public bool? KeepLogs { get; init; }
-    public int? MaxLogSizeMb { get; init; }
-    public int? LogRetentionHours { get; init; }
-    public Dictionary<string, string>? Labels { get; init; }
-    public Dictionary<string, string>? Annotations { get; init; }
-    public string? VmOnExit { get; init; }
-
-    /// <summary>Reads every field of <paramref name="body"/>; problems are reported as <paramref name="prefix"/> + the field's name as sent.</summary>
-    public static WorkloadFields Read(FieldReader reader, JsonElement body, string prefix)
+    /// <summary>
+    /// Reads every field of <paramref name="body"/>; problems are reported as <paramref name="prefix"/> + the
+    /// field's name as sent. <c>CmdGiven</c>: the body has <c>cmd</c> or <c>command</c> (it may still be bad, and reported).
+    /// </summary>
+    public static (WorkloadPatch Fields, string? Id, bool CmdGiven) Read(FieldReader reader, JsonElement body, string prefix)
     {
         var (cmdName, cmdValue) = FieldReader.Property(body, "cmd") is { } c ? ("cmd", c)
             : FieldReader.Property(body, "command") is { } command ? ("command", command) : ("cmd", default(JsonElement?));
@@ -49,12 +31,11 @@ internal sealed partial record WorkloadFields
         if (FieldReader.Property(body, "log_path") is not null)
             reader.Add(prefix + "log_path", "cannot be set: a workload's log lives at /var/log/hearth/workloads/<id> in the workspace (read it with .../logs)");
 
-        return new WorkloadFields
+        var id = ReadName(reader, body, "id", prefix);
+        var fields = new WorkloadPatch
         {
-            Id = ReadName(reader, body, "id", prefix),
             Name = ReadName(reader, body, "name", prefix),
             Cmd = CommandReader.Read(reader, cmdValue, prefix + cmdName, WorkloadLimits.MaxCmdArguments),
-            CmdGiven = cmdValue is not null,
             Env = EnvReader.Read(reader, FieldReader.Property(body, "env"), prefix + "env", WorkloadLimits.MaxEnvEntries),
             WorkingDir = WorkingDirectory(reader, body, prefix + "working_dir"),
             User = UserSpec(reader, body, prefix + "user"),
@@ -71,6 +52,7 @@ internal sealed partial record WorkloadFields
             Annotations = StringMap(reader, body, "annotations", prefix),
             VmOnExit = VmOnExitValue(reader, body, prefix + "vm_on_exit"),
         };
+        return (fields, id, cmdValue is not null);
     }
 
     private static string? ReadName(FieldReader reader, JsonElement body, string key, string prefix)

@@ -26,28 +26,9 @@ internal static class WorkloadRequestParser
     public static WorkloadPatch ParsePatch(JsonElement body)
     {
         var reader = new FieldReader();
-        var f = WorkloadFields.Read(reader, body, "");
+        var (fields, _, _) = WorkloadFields.Read(reader, body, "");
         if (reader.Errors.Count > 0) throw ApiException.Invalid(reader.Errors);
-        return new WorkloadPatch
-        {
-            Name = f.Name,
-            Cmd = f.Cmd,
-            Env = f.Env,
-            WorkingDir = f.WorkingDir,
-            User = f.User,
-            RestartPolicy = f.RestartPolicy,
-            MaxRestarts = f.MaxRestarts,
-            RestartDelay = f.RestartDelay,
-            RestartBackoff = f.RestartBackoff,
-            AutoStart = f.AutoStart,
-            Enabled = f.Enabled,
-            KeepLogs = f.KeepLogs,
-            MaxLogSizeMb = f.MaxLogSizeMb,
-            LogRetentionHours = f.LogRetentionHours,
-            Labels = f.Labels,
-            Annotations = f.Annotations,
-            VmOnExit = f.VmOnExit,
-        };
+        return fields;
     }
 
     /// <summary>
@@ -91,35 +72,15 @@ internal static class WorkloadRequestParser
     /// <summary>One definition, or null when a required field is missing or bad (reported).</summary>
     private static WorkloadSpec? ReadSpec(FieldReader reader, JsonElement body, string prefix, string origin)
     {
-        var f = WorkloadFields.Read(reader, body, prefix);
-        if (f.Cmd is null)
+        var (fields, givenId, cmdGiven) = WorkloadFields.Read(reader, body, prefix);
+        if (fields.Cmd is not { } cmd)
         {
-            if (!f.CmdGiven) reader.Add(prefix + "cmd", "is required (an argv array or a shell command string; alias command)");
+            if (!cmdGiven) reader.Add(prefix + "cmd", "is required (an argv array or a shell command string; alias command)");
             return null;
         }
         // Without a name the workload is known by its id, which then is also its name.
-        var id = f.Id ?? WorkloadIds.New();
-        var defaults = new WorkloadSpec { Name = f.Name ?? id, Cmd = f.Cmd };
-        var spec = defaults with
-        {
-            Id = id,
-            Env = f.Env,
-            WorkingDir = f.WorkingDir,
-            User = f.User,
-            RestartPolicy = f.RestartPolicy ?? defaults.RestartPolicy,
-            MaxRestarts = f.MaxRestarts ?? defaults.MaxRestarts,
-            RestartDelay = f.RestartDelay ?? defaults.RestartDelay,
-            RestartBackoff = f.RestartBackoff ?? defaults.RestartBackoff,
-            AutoStart = f.AutoStart ?? defaults.AutoStart,
-            Enabled = f.Enabled ?? defaults.Enabled,
-            KeepLogs = f.KeepLogs ?? defaults.KeepLogs,
-            MaxLogSizeMb = f.MaxLogSizeMb ?? defaults.MaxLogSizeMb,
-            LogRetentionHours = f.LogRetentionHours ?? defaults.LogRetentionHours,
-            Labels = f.Labels,
-            Annotations = f.Annotations,
-            VmOnExit = f.VmOnExit,
-            Origin = origin,
-        };
+        var id = givenId ?? WorkloadIds.New();
+        var spec = fields.ApplyTo(new WorkloadSpec { Name = id, Cmd = cmd }) with { Id = id, Origin = origin };
         // Too large for the agent's frames (a patch is checked by the agent, against the result).
         if (WorkloadSize.Problem(spec) is { } size) reader.Add(prefix + size.Field, size.Message);
         return spec;

@@ -126,20 +126,9 @@ public sealed class LogsCommandTests
     /// A stream that stays open: it delivers its bytes, and the next read (the CLI has printed
     /// what came, and waits for more) is the user's Ctrl+C.
     /// </summary>
-    private sealed class OpenStream(byte[] bytes, CancellationTokenSource interrupt) : Stream
+    private sealed class OpenStream(byte[] bytes, CancellationTokenSource interrupt) : Fakes.ReadOnlyStream
     {
         private bool _sent;
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
 
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
@@ -156,15 +145,5 @@ public sealed class LogsCommandTests
         }
 
         public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -1,20 +1,9 @@
 namespace Hearth.Sdk.Tests.Fakes;
 
 /// <summary>A response body that arrives a few bytes per read, as a slow network delivers it: events and lines split anywhere.</summary>
-internal sealed class ChunkedStream(byte[] bytes, int chunk) : Stream
+internal sealed class ChunkedStream(byte[] bytes, int chunk) : ReadOnlyStream
 {
     private int _position;
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
@@ -31,14 +20,4 @@ internal sealed class ChunkedStream(byte[] bytes, int chunk) : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         Task.FromResult(Read(buffer.AsSpan(offset, count)));
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

@@ -248,31 +248,10 @@ public sealed class FilesClientTests
         Assert.Equal("""{"name":"a","path":"/a","type":"file","size":1,"children":[]}""", json);
     }
 
-    private sealed class NonSeekableStream(byte[] bytes) : Stream
+    private sealed class NonSeekableStream(byte[] bytes) : Fakes.ReadOnlyStream
     {
         private readonly MemoryStream _inner = new(bytes);
 
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
         public override int Read(byte[] buffer, int offset, int count) => _inner.Read(buffer, offset, count);
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
