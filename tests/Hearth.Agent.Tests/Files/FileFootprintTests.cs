@@ -31,7 +31,9 @@ public sealed class FileFootprintTests(ITestOutputHelper output)
         Assert.Equal(await fs.ShAsync("md5sum < /tmp/big/random"), await fs.ShAsync("md5sum < /tmp/copy/big/random"));
         // The binary's pages (shared by every workspace) grow with the code used, so what is
         // held to account after the work is the private memory; the whole stays near the budget.
+        // The binary grew by 0.7 MB with workloads and logs (4.8 -> 5.5 MB), and file operations
+        // touch more of it (8.4 MiB before, 9.2-9.4 MiB after): 2 MiB over the idle budget.
         Assert.True(after.AnonKiB < AnonLimitKiB, $"private memory {after.AnonKiB} KiB after the file operations");
-        Assert.True(after.RssKiB < RssLimitKiB + 1024, $"VmRSS {after.RssKiB} KiB after the file operations");
+        Assert.True(after.RssKiB < RssLimitKiB + 2048, $"VmRSS {after.RssKiB} KiB after the file operations");
     }
 }
