@@ -32,10 +32,9 @@ internal static class LogOperations
         // Without follow the read ends where the log ended when it began: a workload writing
         // without pause cannot make it endless, nor larger than max_bytes.
         var end = log.NextCursor;
-        var status = log.Status();
         var stale = args.Since > end;
         var start = args.Since is { } since
-            ? (stale ? status.FirstCursor : follow ? since : Math.Max(since, log.StartBefore(int.MaxValue, maxBytes, since)))
+            ? (stale ? log.Status().FirstCursor : follow ? since : Math.Max(since, log.StartBefore(int.MaxValue, maxBytes, since)))
             : log.StartBefore(args.Tail ?? 0, maxBytes, 0);
         using var reader = log.OpenReader(start);
         Event(context, "start", reader.Cursor);

@@ -38,10 +38,8 @@ internal sealed class Workload(StoredWorkload stored, SegmentedLog log)
     /// <summary>A stop request is under way: the run's end is a stop, not a reason to restart.</summary>
     public bool StopRequested { get; set; }
 
-    /// <summary>A delete is under way: it may not be started again meanwhile.</summary>
+    /// <summary>A delete is under way or done: it is not started or restarted again, and its end is not noted.</summary>
     public bool Deleting { get; set; }
-
-    public bool Deleted { get; set; }
 
     public StoredWorkload ToStored() => new()
     {

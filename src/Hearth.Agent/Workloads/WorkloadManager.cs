@@ -395,13 +395,12 @@ internal sealed partial class WorkloadManager
         workload.ExitCode = status.Exited ? status.ExitStatus : null;
         workload.ExitSignal = status.Exited ? null : status.TermSignal;
         var how = status.Exited ? $"exited with code {status.ExitStatus}" : $"killed by signal {status.TermSignal}";
-        if (workload.Deleted) return;
-
-        if (workload.StopRequested || _shuttingDown)
+        if (workload.StopRequested || workload.Deleting || _shuttingDown)
         {
             workload.StopRequested = false;
             workload.State = WorkloadState.Stopped;
-            workload.Log.Note($"stopped ({how})");
+            // A deleted workload's log is going with it.
+            if (!workload.Deleting) workload.Log.Note($"stopped ({how})");
             return;
         }
 
@@ -447,7 +446,7 @@ internal sealed partial class WorkloadManager
         {
             lock (_gate)
             {
-                if (workload.State != WorkloadState.Pending || workload.Deleted || _shuttingDown) return;
+                if (workload.State != WorkloadState.Pending || workload.Deleting || _shuttingDown) return;
                 workload.RestartTimer = 0;
                 Launch(workload);
             }
@@ -514,7 +513,6 @@ internal sealed partial class WorkloadManager
     {
         workload.Deleting = true;
         StopLocked(workload, timeout);
-        workload.Deleted = true;
         _workloads.Remove(workload);
         try { _store.Delete(workload.Id); }
         catch (IOException e) { BootLog.Note($"workload {workload.Spec.Name}: cannot delete its definition: {e.Message}"); }

@@ -28,15 +28,12 @@ internal sealed class WorkloadUsage
         {
             var now = Environment.TickCount64;
             var totals = Totals();
-            var stale = subjects.Any(s => s.Pid is { } pid &&
-                (!_previous.TryGetValue(pid, out var p) || now - p.At > MaxSampleAge || now - p.At < MinSampleMilliseconds));
-            if (stale)
+            var unsampled = subjects.Where(s => s.Pid is { } pid && NeedsSample(pid, now)).Select(s => s.Pid!.Value).ToList();
+            if (unsampled.Count > 0)
             {
-                foreach (var s in subjects)
+                foreach (var pid in unsampled)
                 {
-                    if (s.Pid is { } pid && totals.TryGetValue(pid, out var t) &&
-                        (!_previous.TryGetValue(pid, out var p) || now - p.At > MaxSampleAge || now - p.At < MinSampleMilliseconds))
-                        _previous[pid] = (t.Ticks, now);
+                    if (totals.TryGetValue(pid, out var t)) _previous[pid] = (t.Ticks, now);
                 }
 
                 Thread.Sleep(ShortSample);
@@ -50,13 +47,13 @@ internal sealed class WorkloadUsage
             {
                 double cpu = 0;
                 var (ticks, rss, processes) = s.Pid is { } pid && totals.TryGetValue(pid, out var t) ? t : default;
-                if (s.Pid is { } p2 && _previous.TryGetValue(p2, out var previous) && now > previous.At)
+                if (processes > 0)
                 {
-                    var seconds = (now - previous.At) / 1000.0;
-                    cpu = Math.Max(0, (ticks - previous.Ticks) / (double)SessionProcesses.TicksPerSecond / seconds * 100);
+                    var session = s.Pid!.Value;
+                    if (_previous.TryGetValue(session, out var previous) && now > previous.At)
+                        cpu = Math.Max(0, (ticks - previous.Ticks) / (double)SessionProcesses.TicksPerSecond / ((now - previous.At) / 1000.0) * 100);
+                    _previous[session] = (ticks, now);
                 }
-
-                if (s.Pid is { } p3 && processes > 0) _previous[p3] = (ticks, now);
                 result.Add(new WorkloadStats
                 {
                     Id = s.Id,
@@ -78,6 +75,10 @@ internal sealed class WorkloadUsage
             return result;
         }
     }
+
+    /// <summary>Under the lock: no previous sample of the session, or one too old or too recent to compare with.</summary>
+    private bool NeedsSample(int pid, long now) =>
+        !_previous.TryGetValue(pid, out var previous) || now - previous.At > MaxSampleAge || now - previous.At < MinSampleMilliseconds;
 
     private static Dictionary<int, (long Ticks, long Rss, int Processes)> Totals()
     {

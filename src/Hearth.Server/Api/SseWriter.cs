@@ -25,6 +25,13 @@ internal sealed class SseWriter : IAsyncDisposable
     }
 
     /// <summary>
+    /// What a stream's work waits on: its client leaving, or hearthd stopping (a shutdown must
+    /// not wait for a stream that would otherwise never end). The caller disposes it.
+    /// </summary>
+    public static CancellationTokenSource Lifetime(HttpContext context) => CancellationTokenSource.CreateLinkedTokenSource(
+        context.RequestAborted, context.RequestServices.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+
+    /// <summary>
     /// Commits the response as an event stream and sends an opening comment at once: a client
     /// that has read it is subscribed, so nothing published after that moment can be missed.
     /// </summary>

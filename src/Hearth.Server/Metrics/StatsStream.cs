@@ -3,7 +3,6 @@ using Hearth.Protocol.Json;
 using Hearth.Protocol.Workspaces;
 using Hearth.Server.Api;
 using Hearth.Server.Persistence;
-using Hearth.Server.Validation;
 using Hearth.Server.Workspaces;
 
 namespace Hearth.Server.Metrics;
@@ -23,14 +22,13 @@ internal static class StatsStream
     public static async Task RunAsync(HttpContext context, string id, WorkspaceService workspaces, WorkspaceRepository repository,
         WorkspaceStatsService stats, TimeProvider time)
     {
-        var interval = TimeSpan.FromSeconds(ReadInterval(context.Request.Query["interval"]));
+        var interval = TimeSpan.FromSeconds(ReadInterval(context));
         var workspace = workspaces.Get(id);
         if (workspace.Status != WorkspaceStatus.Running)
             throw new ApiException(409, "workspace_not_running", $"workspace {workspace.Id} is {workspace.Status}, not running");
 
         // Ends with its client, with hearthd (a shutdown must not wait for an open stream), or with the workspace.
-        var lifetime = context.RequestServices.GetRequiredService<IHostApplicationLifetime>();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        using var stop = SseWriter.Lifetime(context);
         var cancellationToken = stop.Token;
         await using var sse = await SseWriter.StartAsync(context.Response, "stats", cancellationToken);
         try
@@ -68,14 +66,11 @@ internal static class StatsStream
     }
 
     /// <summary>The interval in whole seconds; 400 naming <c>interval</c> when it is not one in range.</summary>
-    private static int ReadInterval(string? text)
+    private static int ReadInterval(HttpContext context)
     {
-        if (string.IsNullOrEmpty(text)) return DefaultIntervalSeconds;
-        if (int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
-            && seconds is >= MinIntervalSeconds and <= MaxIntervalSeconds)
-            return seconds;
-        var reader = new FieldReader();
-        reader.Add("interval", $"must be a whole number of seconds between {MinIntervalSeconds} and {MaxIntervalSeconds}, not '{text}'");
-        throw ApiException.Invalid(reader.Errors);
+        var query = new RuntimeApi.Files.QueryReader(context.Request.Query);
+        var seconds = query.Integer("interval", MinIntervalSeconds, MaxIntervalSeconds);
+        query.ThrowIfInvalid();
+        return (int)(seconds ?? DefaultIntervalSeconds);
     }
 }

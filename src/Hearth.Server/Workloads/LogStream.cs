@@ -17,9 +17,8 @@ internal static class LogStream
 {
     public static async Task FollowAsync(HttpContext context, AgentPool agents, string workspace, LogArgs args, string what)
     {
-        var lifetime = context.RequestServices.GetRequiredService<IHostApplicationLifetime>();
         using var slot = context.RequestServices.GetRequiredService<LogFollowSlots>().Take(workspace);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        using var stop = SseWriter.Lifetime(context);
         var token = stop.Token;
         await using var connection = await agents.DialAsync(workspace, token);
         var call = await connection.StartAsync("logs.read", WorkloadAgent.Serialize(args with { Follow = true, MaxBytes = null }), token);

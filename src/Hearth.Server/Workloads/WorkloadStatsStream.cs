@@ -18,8 +18,7 @@ internal static class WorkloadStatsStream
 
     public static async Task RunAsync(HttpContext context, WorkloadAgent agent, string workspace, string? reference, int intervalSeconds)
     {
-        var lifetime = context.RequestServices.GetRequiredService<IHostApplicationLifetime>();
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+        using var stop = SseWriter.Lifetime(context);
         var token = stop.Token;
         // The first sample before the response is committed: an unknown workload is a 404.
         var stats = await agent.StatsAsync(workspace, reference, token);
